@@ -1,0 +1,47 @@
+"""WCAG versions, levels and axe-core tags, and the tag → success-criterion mapping.
+
+axe-core tags every rule with the WCAG criteria it tests (``wcag143`` is
+success criterion 1.4.3) and with the version and level that introduced them
+(``wcag2a``, ``wcag21aa``, ``wcag22aa``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from audits.model import Standard
+
+_SC_TAG = re.compile(r"^wcag(\d)(\d)(\d{1,2})$")
+
+_VERSION_TAGS = {
+    "2.0": ("wcag2",),
+    "2.1": ("wcag2", "wcag21"),
+    "2.2": ("wcag2", "wcag21", "wcag22"),
+}
+
+
+def sc_from_tag(tag: str) -> str | None:
+    """``wcag1412`` → ``1.4.12``; any other tag → ``None``."""
+    match = _SC_TAG.match(tag)
+    return ".".join(match.groups()) if match else None
+
+
+def criteria_from_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    """The success criteria named by *tags*, in numeric order, without duplicates."""
+    found = {sc for sc in map(sc_from_tag, tags) if sc}
+    return tuple(sorted(found, key=lambda sc: tuple(int(part) for part in sc.split("."))))
+
+
+def tags_for(standard: Standard) -> list[str]:
+    """axe-core ``runOnly`` tags that select the rules of *standard*.
+
+    Level AA includes level A. WCAG 2.2 has no new level A rules in axe, but
+    the tag is listed so that a future one is picked up.
+    """
+    try:
+        prefixes = _VERSION_TAGS[standard.wcag]
+    except KeyError:
+        raise ValueError(f"unknown WCAG version {standard.wcag!r}") from None
+    levels = ("a", "aa") if standard.level == "AA" else ("a",)
+    return [prefix + level for prefix in prefixes for level in levels]

@@ -1,0 +1,122 @@
+"""The configuration file's shape, validated with pydantic.
+
+Unknown keys are errors (``extra="forbid"``): a misspelt setting must not be
+silently ignored. Every crawl setting may appear under ``crawl`` (defaults for
+the run), on an organisation, or on a site; the most specific one wins.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Literal, Optional, Union
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+PrivateAllowance = Union[bool, list[str]]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CrawlOverrides(_Strict):
+    """Crawl settings; every field optional so that layers can be merged."""
+
+    max_pages: Optional[int] = Field(default=None, gt=0)
+    max_depth: Optional[int] = Field(default=None, ge=0)
+    page_timeout: Optional[float] = Field(default=None, gt=0)
+    concurrency: Optional[int] = Field(default=None, gt=0)
+    per_host_concurrency: Optional[int] = Field(default=None, gt=0)
+    delay: Optional[float] = Field(default=None, ge=0)
+    autothrottle: Optional[bool] = None
+    obey_robots: Optional[bool] = None
+    user_agent: Optional[str] = Field(default=None, min_length=1)
+    wcag: Optional[Literal["2.0", "2.1", "2.2"]] = None
+    level: Optional[Literal["A", "AA"]] = None
+    allow_private_addresses: Optional[PrivateAllowance] = None
+    query: Optional[Literal["keep", "drop"]] = None
+    max_response_bytes: Optional[int] = Field(default=None, gt=0)
+
+    @field_validator("wcag", "level", mode="before")
+    @classmethod
+    def _numbers_as_text(cls, value: object) -> object:
+        # YAML reads `wcag: 2.2` as a float; accept it as the string it means.
+        return str(value) if isinstance(value, (int, float)) else value
+
+    @field_validator("allow_private_addresses")
+    @classmethod
+    def _networks(cls, value: Optional[PrivateAllowance]) -> Optional[PrivateAllowance]:
+        if isinstance(value, list):
+            for item in value:
+                try:
+                    ipaddress.ip_network(item, strict=False)
+                except ValueError:
+                    raise ValueError(f"not an address or CIDR network: {item!r}") from None
+        return value
+
+
+class RunSection(CrawlOverrides):
+    """The ``crawl`` section: crawl defaults plus settings that apply to the whole run."""
+
+    browser_executable: Optional[str] = None
+    engines: Optional[list[Literal["axe"]]] = None
+
+
+def _check_patterns(patterns: list[str]) -> list[str]:
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"bad regular expression {pattern!r}: {exc}") from None
+    return patterns
+
+
+class SiteConfig(CrawlOverrides):
+    """One site of an organisation: a start URL and its scope."""
+
+    url: str
+    include: list[str] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"not an absolute http(s) URL: {value!r}")
+        try:
+            parts.port  # noqa: B018 - raises on a bad port
+        except ValueError:
+            raise ValueError(f"bad port in URL: {value!r}") from None
+        return value
+
+    _include = field_validator("include")(classmethod(lambda cls, v: _check_patterns(v)))
+    _exclude = field_validator("exclude")(classmethod(lambda cls, v: _check_patterns(v)))
+
+
+class OrganisationConfig(CrawlOverrides):
+    """A signatory: an id used in file names and URLs, a display name, its sites."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)
+    name: str = Field(min_length=1)
+    sites: list[SiteConfig] = Field(min_length=1)
+
+
+class ConfigFile(_Strict):
+    """The whole YAML file."""
+
+    crawl: RunSection = Field(default_factory=RunSection)
+    db: Optional[str] = None
+    organisations: list[OrganisationConfig] = Field(min_length=1)
+
+    @field_validator("organisations")
+    @classmethod
+    def _unique_ids(cls, orgs: list[OrganisationConfig]) -> list[OrganisationConfig]:
+        seen: set[str] = set()
+        for org in orgs:
+            if org.id in seen:
+                raise ValueError(f"duplicate organisation id {org.id!r}")
+            seen.add(org.id)
+        return orgs

@@ -1,0 +1,122 @@
+"""The Playwright side of rendering: which browser, how pages are set up, and
+the :class:`~audits.engines.base.PageSession` that engines use.
+
+The document a page shows was already fetched by Scrapy (politely, with every
+redirect hop checked): the browser is handed that body through a route, so it
+never fetches the page a second time. Later main-frame navigations (scripts
+that redirect or reload) are answered with an empty 204 so that the audited
+document stays in place. Sub-requests that are not GET/HEAD, or that go to
+refused addresses, are aborted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from typing import Any, Optional
+
+from audits.engines.base import PageSession
+from config.defaults import CHROMIUM_ARGS, SYSTEM_CHROMIUM_PATHS
+from crawler.addresses import AddressPolicy
+
+logger = logging.getLogger(__name__)
+
+#: meta key holding (status, headers, body) of the document fetched in phase one.
+DOCUMENT_META = "a11y_document"
+
+
+def find_chromium(configured: Optional[str] = None) -> Optional[str]:
+    """The browser binary to launch: configured, else a system Chromium, else
+    None (Playwright's own downloaded browser)."""
+    if configured:
+        return configured
+    env = os.environ.get("A11Y_AUDIT_CHROMIUM")
+    if env:
+        return env
+    for path in SYSTEM_CHROMIUM_PATHS:
+        if os.path.exists(path):
+            return path
+    return None
+
+
+def launch_options(executable: Optional[str]) -> dict[str, Any]:
+    options: dict[str, Any] = {"headless": True, "args": list(CHROMIUM_ARGS)}
+    if executable:
+        options["executable_path"] = executable
+    return options
+
+
+async def init_page(page, request) -> None:
+    """scrapy-playwright page-init callback: serve the fetched document, guard sub-requests.
+
+    Registered after scrapy-playwright's own route, so it runs first (Playwright
+    calls routes in reverse order of registration); ``fallback()`` hands a request
+    on to scrapy-playwright's handler.
+    """
+    status, headers, body = request.meta.pop(DOCUMENT_META)
+    policy: AddressPolicy = request.meta["a11y_policy"]
+    served = False
+
+    # Dialogs would block the page until answered; popups are closed at once.
+    page.on("dialog", lambda dialog: asyncio.ensure_future(_dismiss(dialog)))
+    page.on("popup", lambda popup: asyncio.ensure_future(popup.close()))
+
+    async def handle(route, pw_request) -> None:
+        nonlocal served
+        try:
+            main_frame_navigation = pw_request.is_navigation_request() and pw_request.frame.parent_frame is None
+        except Exception:  # noqa: BLE001 - service-worker requests have no frame
+            main_frame_navigation = False
+        if main_frame_navigation:
+            if not served:
+                served = True
+                await route.fulfill(status=status, headers=headers, body=body)
+            else:
+                request.meta.setdefault("a11y_navigations", []).append(pw_request.url)
+                await route.fulfill(status=204, body=b"")
+            return
+        if pw_request.method not in ("GET", "HEAD"):
+            await route.abort("blockedbyclient")
+            return
+        reason = await policy.refusal(pw_request.url)
+        if reason:
+            logger.debug("Blocked browser sub-request %s: %s", pw_request.url, reason)
+            await route.abort("blockedbyclient")
+            return
+        await route.fallback()
+
+    await page.route("**", handle)
+
+
+async def _dismiss(dialog) -> None:
+    try:
+        await dialog.dismiss()
+    except Exception:  # noqa: BLE001 - the page may be gone already
+        pass
+
+
+class PlaywrightSession(PageSession):
+    """A Playwright page as engines see it, every call bounded by *timeout*."""
+
+    def __init__(self, page, timeout: float) -> None:
+        self.page = page
+        self.timeout = timeout
+
+    @property
+    def url(self) -> str:
+        return self.page.url
+
+    async def evaluate(self, function: str, arg: Any = None) -> Any:
+        return await asyncio.wait_for(self.page.evaluate(function, arg), self.timeout)
+
+    async def inject(self, source: str) -> None:
+        async def into(frame) -> None:
+            try:
+                await frame.evaluate(source)
+            except Exception as exc:  # noqa: BLE001 - a detached or blocked frame is skipped
+                if frame is self.page.main_frame:
+                    raise
+                logger.debug("Could not inject into frame %s: %s", frame.url, exc)
+
+        await asyncio.wait_for(asyncio.gather(*(into(f) for f in self.page.frames)), self.timeout)

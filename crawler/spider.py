@@ -1,0 +1,350 @@
+"""The audit spider: discovers each site's pages and audits every one once.
+
+Each page goes through two steps:
+
+1. **fetch** – a plain Scrapy GET, subject to robots.txt, per-host politeness,
+   redirect and address checks and the size cap. HTTP errors, non-HTML
+   documents and refusals are recorded here, without a browser.
+2. **render and audit** – the fetched HTML is rendered by Chromium through
+   scrapy-playwright (the browser is handed the body, not fetching it again),
+   the engines run on the live page, and links are read from the rendered DOM.
+
+Pages are found from the start URL, links in the rendered DOM (script-inserted
+ones included), robots.txt's sitemaps and /sitemap.xml (sitemap indexes too).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any, AsyncIterator, Iterable, Optional
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from twisted.python.failure import Failure
+
+from audits.engines import Engine
+from audits.model import DocumentResult, EngineResult, PageResult, Standard
+from config.loader import RunConfig, SiteSettings
+from crawler.addresses import AddressPolicy
+from crawler.browser import DOCUMENT_META, PlaywrightSession, init_page
+from crawler.scope import SiteScope
+
+logger = logging.getLogger(__name__)
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+#: Content types recorded as documents of a site (checked by a later engine).
+DOCUMENT_TYPES = (
+    "application/pdf", "application/msword", "application/rtf", "application/epub+zip",
+    "application/vnd.openxmlformats-officedocument", "application/vnd.oasis.opendocument",
+    "application/vnd.ms-",
+)
+
+# Links as the browser resolved them, from the rendered DOM (open shadow roots included).
+READ_LINKS = """
+() => {
+  const links = [];
+  const walk = root => {
+    root.querySelectorAll('a[href], area[href]').forEach(a => links.push([a.href, (a.textContent || a.getAttribute('aria-label') || '').trim().slice(0, 80)]));
+    root.querySelectorAll('*').forEach(el => { if (el.shadowRoot) walk(el.shadowRoot); });
+  };
+  walk(document);
+  return links;
+}
+"""
+
+READ_REFRESH = """
+() => { const m = document.querySelector('meta[http-equiv="refresh" i]'); return m ? m.getAttribute('content') : null; }
+"""
+
+
+@dataclass
+class SiteState:
+    """One site's scope, budget and what was already seen: shared by all its responses."""
+
+    index: int
+    settings: SiteSettings
+    scope: SiteScope
+    policy: AddressPolicy
+    seen: set[str] = field(default_factory=set)
+    reserved: int = 0
+    overflow: deque = field(default_factory=lambda: deque(maxlen=10_000))
+
+    @property
+    def standard(self) -> Standard:
+        return Standard(self.settings.wcag, self.settings.level)
+
+    def has_budget(self) -> bool:
+        return self.reserved < self.settings.max_pages
+
+
+class AuditSpider(scrapy.Spider):
+    name = "a11y-audit"
+
+    def __init__(self, run_config: RunConfig, engines: list[Engine], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.run_config = run_config
+        self.engines = engines
+        self.sites = [
+            SiteState(i, site, SiteScope(site), AddressPolicy(site.allowed_networks()))
+            for i, site in enumerate(run_config.sites)
+        ]
+        self.versions_recorded = False
+
+    # -- discovery -----------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for state in self.sites:
+            origin = "{0.scheme}://{0.netloc}".format(urlsplit(state.settings.url))
+            for request in self.follow_page(state, state.settings.url, depth=0):
+                yield request
+            yield self.site_request(state, origin + "/robots.txt", self.parse_robots, dont_obey_robotstxt=True)
+            yield self.site_request(state, origin + "/sitemap.xml", self.parse_sitemap)
+
+    def site_request(self, state: SiteState, url: str, callback, **meta: Any) -> scrapy.Request:
+        """A request for discovery files (robots.txt, sitemaps): not pages, never rendered."""
+        return scrapy.Request(
+            url, callback=callback, errback=self.discovery_failed,
+            headers={"User-Agent": state.settings.user_agent},
+            meta={"a11y_site": state.index, "a11y_discovery": True, **self.politeness(state), **meta},
+        )
+
+    def politeness(self, state: SiteState) -> dict[str, Any]:
+        meta: dict[str, Any] = {"download_maxsize": state.settings.max_response_bytes}
+        if not state.settings.obey_robots:
+            meta["dont_obey_robotstxt"] = True
+        if not state.settings.autothrottle:
+            meta["autothrottle_dont_adjust_delay"] = True
+        return meta
+
+    def follow_page(self, state: SiteState, url: str, depth: int, text: str = "") -> Iterable[scrapy.Request]:
+        """Schedule *url* as a page of the site, once, within scope, depth and budget."""
+        if depth > 0 and (reason := state.scope.skip_reason(url, text)):
+            logger.debug("Not following %s: %s", url, reason)
+            return
+        canonical = state.scope.canonical(url)
+        if canonical in state.seen or depth > state.settings.max_depth:
+            return
+        if not state.has_budget():
+            state.overflow.append((canonical, depth))
+            return
+        state.seen.add(canonical)
+        state.reserved += 1
+        yield scrapy.Request(
+            canonical, callback=self.parse_fetched, errback=self.fetch_failed,
+            headers={"User-Agent": state.settings.user_agent},
+            meta={"a11y_site": state.index, "a11y_depth": depth, "a11y_started": time.monotonic(),
+                  **self.politeness(state)},
+        )
+
+    def release(self, state: SiteState) -> Iterable[scrapy.Request]:
+        """A reserved page slot turned out not to be a page: give it to a waiting URL."""
+        state.reserved -= 1
+        while state.overflow and state.has_budget():
+            url, depth = state.overflow.popleft()
+            if url not in state.seen:
+                yield from self.follow_page(state, url, depth)
+                return
+
+    def parse_robots(self, response: Response) -> Iterable[scrapy.Request]:
+        state = self.sites[response.meta["a11y_site"]]
+        if response.status != 200:
+            return
+        for url in sitemap_urls_from_robots(response.body, base_url=response.url):
+            yield self.site_request(state, url, self.parse_sitemap)
+
+    def parse_sitemap(self, response: Response) -> Iterable[scrapy.Request]:
+        state = self.sites[response.meta["a11y_site"]]
+        if response.status != 200:
+            return
+        try:
+            sitemap = Sitemap(response.body)
+        except Exception as exc:  # noqa: BLE001 - a broken sitemap is only logged
+            logger.warning("Unreadable sitemap %s: %s", response.url, exc)
+            return
+        for entry in sitemap:
+            loc = (entry.get("loc") or "").strip()
+            if not loc:
+                continue
+            if sitemap.type == "sitemapindex":
+                if state.scope.same_host(loc):
+                    yield self.site_request(state, loc, self.parse_sitemap)
+            else:
+                yield from self.follow_page(state, loc, depth=1)
+
+    def discovery_failed(self, failure: Failure) -> None:
+        logger.debug("Discovery request failed: %s", failure.getErrorMessage())
+
+    # -- step 1: fetch ---------------------------------------------------------------
+
+    def parse_fetched(self, response: Response) -> Iterable[Any]:
+        state = self.sites[response.meta["a11y_site"]]
+        depth = response.meta["a11y_depth"]
+        redirects = tuple(response.meta.get("redirect_urls", ()))
+        final = state.scope.canonical(response.url)
+        if redirects and final != state.scope.canonical(redirects[0]):
+            # One page, one audit: a redirect to a page already seen adds nothing.
+            if final in state.seen:
+                yield from self.release(state)
+                return
+            state.seen.add(final)
+        base = self.page_result(state, response, final, depth, redirects)
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").split(";")[0].strip().lower()
+        base.content_type = content_type or None
+
+        if response.status >= 400:
+            base.error = f"HTTP {response.status}"
+            yield base
+            return
+        if not content_type.startswith(HTML_TYPES):
+            yield from self.release(state)
+            if content_type.startswith(DOCUMENT_TYPES):
+                yield DocumentResult(
+                    url=final, site_url=state.settings.url, organisation_id=state.settings.organisation_id,
+                    content_type=content_type, status=response.status, size=len(response.body),
+                )
+            return
+
+        headers = {
+            key.decode("latin-1"): b", ".join(values).decode("latin-1")
+            for key, values in response.headers.items()
+            if key.lower() not in (b"content-encoding", b"content-length", b"transfer-encoding")
+        }
+        yield scrapy.Request(
+            response.url, callback=self.parse_rendered, errback=self.render_failed, dont_filter=True,
+            headers={"User-Agent": state.settings.user_agent},
+            meta={
+                **{key: value for key, value in response.meta.items() if key.startswith("a11y_")},
+                **self.politeness(state),
+                "a11y_result": base,
+                DOCUMENT_META: (response.status, headers, response.body),
+                "a11y_policy": state.policy,
+                "dont_obey_robotstxt": True,  # already checked when it was fetched
+                "download_slot": "render",
+                "autothrottle_dont_adjust_delay": True,
+                "playwright": True,
+                "playwright_include_page": True,
+                "playwright_context": f"site-{state.index}",
+                "playwright_context_kwargs": {
+                    "user_agent": state.settings.user_agent,
+                    "accept_downloads": False,
+                    "service_workers": "block",
+                },
+                "playwright_page_init_callback": init_page,
+                "playwright_page_goto_kwargs": {
+                    "wait_until": "domcontentloaded",
+                    "timeout": state.settings.page_timeout * 1000,
+                },
+                "a11y_render_started": time.monotonic(),
+            },
+        )
+
+    def page_result(self, state: SiteState, response: Response, url: str, depth: int, redirects) -> PageResult:
+        started = response.meta.get("a11y_started")
+        return PageResult(
+            url=url, site_url=state.settings.url, organisation_id=state.settings.organisation_id,
+            final_url=response.url, status=response.status, depth=depth,
+            redirects=tuple(redirects),
+            fetch_ms=int((time.monotonic() - started) * 1000) if started else None,
+        )
+
+    def fetch_failed(self, failure: Failure) -> Iterable[Any]:
+        request = failure.request
+        state = self.sites[request.meta["a11y_site"]]
+        if failure.check(IgnoreRequest):
+            # robots.txt disallowed, out-of-scope redirect, refused address: not a page of the site.
+            logger.info("Skipped %s: %s", request.url, failure.getErrorMessage())
+            yield from self.release(state)
+            return
+        yield PageResult(
+            url=request.url, site_url=state.settings.url, organisation_id=state.settings.organisation_id,
+            depth=request.meta.get("a11y_depth", 0), error=_reason(failure),
+        )
+
+    # -- step 2: render and audit ------------------------------------------------------
+
+    async def parse_rendered(self, response: Response) -> AsyncIterator[Any]:
+        state = self.sites[response.meta["a11y_site"]]
+        result: PageResult = response.meta["a11y_result"]
+        page = response.meta["playwright_page"]
+        links: list[list[str]] = []
+        timeout = state.settings.page_timeout
+        try:
+            session = PlaywrightSession(page, timeout)
+            await _settle(page, min(5.0, timeout / 2))
+            result.render_ms = int((time.monotonic() - response.meta["a11y_render_started"]) * 1000)
+            result.title = await asyncio.wait_for(page.title(), timeout) or None
+            audit_started = time.monotonic()
+            for engine in self.engines:
+                result.engines.append(await self.run_engine(engine, session, state.standard))
+            result.findings = [f for e in result.engines for f in e.findings]
+            result.audit_ms = int((time.monotonic() - audit_started) * 1000)
+            links = await session.evaluate(READ_LINKS)
+            refresh = await session.evaluate(READ_REFRESH)
+            if refresh and "url=" in refresh.lower():
+                links.append([urljoin(page.url, refresh.split("=", 1)[1].strip(" '\"")), ""])
+            if not self.versions_recorded:
+                self.versions_recorded = True
+                browser = page.context.browser
+                result_browser = {"name": "chromium", "version": browser.version if browser else "unknown",
+                                  "driver": "playwright"}
+                self.crawler.stats.set_value("a11y/browser", result_browser)
+                self.crawler.stats.set_value("a11y/engines", {e.engine: e.version for e in result.engines})
+        except Exception as exc:  # noqa: BLE001 - a broken page is a page with an error
+            result.error = result.error or f"render failed: {_short(exc)}"
+        finally:
+            await _close(page)
+        for url in response.meta.get("a11y_navigations", []):
+            links.append([url, ""])  # script navigations: audited as pages of their own
+        yield result
+        for href, text in links:
+            for request in self.follow_page(state, href, result.depth + 1, text):
+                yield request
+
+    async def run_engine(self, engine: Engine, session: PlaywrightSession, standard: Standard) -> EngineResult:
+        try:
+            return await engine.audit(session, standard)
+        except Exception as exc:  # noqa: BLE001 - one engine failing must not lose the others
+            logger.warning("Engine %s failed on %s: %s", engine.name, session.url, _short(exc))
+            return EngineResult(engine=engine.name, version=engine.version, error=_short(exc))
+
+    async def render_failed(self, failure: Failure) -> AsyncIterator[Any]:
+        request = failure.request
+        page = request.meta.get("playwright_page")
+        if page is not None:
+            await _close(page)
+        result: PageResult = request.meta["a11y_result"]
+        result.error = f"render failed: {_reason(failure)}"
+        yield result
+
+
+async def _settle(page, seconds: float) -> None:
+    """Give the page a moment to finish loading; a page that never does is audited as it is."""
+    try:
+        await page.wait_for_load_state("load", timeout=seconds * 1000)
+    except Exception:  # noqa: BLE001 - never-ending resources are common and not an error
+        pass
+
+
+async def _close(page) -> None:
+    try:
+        await asyncio.wait_for(page.close(), 10)
+    except Exception:  # noqa: BLE001 - already closed or crashed
+        pass
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+    if isinstance(exc, asyncio.TimeoutError):
+        text = "timed out"
+    return text[:300]
+
+
+def _reason(failure: Failure) -> str:
+    return _short(failure.value)

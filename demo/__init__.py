@@ -1,0 +1,1 @@
+"""The bundled demo: fictional signatories' sites and the loopback server that serves them."""

@@ -1,0 +1,140 @@
+"""Reading stored runs back into the result model, for reports and exports.
+
+Nothing here crawls: every report, export and verdict is a function of what
+the crawler stored.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterable, Optional
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from audits.model import (
+    DocumentResult,
+    EngineResult,
+    Finding,
+    OrganisationResults,
+    PageResult,
+    RunRecord,
+    SiteRecord,
+    Standard,
+)
+from config.errors import StoreError
+from store.schema import Document, FindingRow, Organisation, Page, Run, RunSite
+
+
+class StoreReader:
+    """Read-only access to a store."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def runs(self) -> list[RunRecord]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(Run).order_by(Run.id)).all()
+        return [_run_record(row) for row in rows]
+
+    def run(self, run_id: int) -> RunRecord:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(Run).where(Run.id == run_id)).first()
+        if row is None:
+            raise StoreError(f"--run {run_id}: no such run in the store")
+        return _run_record(row)
+
+    def latest_runs_by_organisation(self) -> dict[str, int]:
+        """organisation id → id of the newest run that included it."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(RunSite.organisation_id, func.max(RunSite.run_id)).group_by(RunSite.organisation_id)
+            ).all()
+        return {org_id: run_id for org_id, run_id in rows}
+
+    def organisations_in_run(self, run_id: int) -> list[str]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(RunSite.organisation_id).where(RunSite.run_id == run_id).distinct()
+            ).scalars().all()
+        return sorted(rows)
+
+    def selection(self, run_id: Optional[int] = None) -> list[tuple[str, int]]:
+        """(organisation, run) pairs to report: all of *run_id*, else each organisation's latest."""
+        if run_id is not None:
+            self.run(run_id)
+            return [(org, run_id) for org in self.organisations_in_run(run_id)]
+        return sorted(self.latest_runs_by_organisation().items())
+
+    def load(self, selection: Iterable[tuple[str, int]]) -> list[OrganisationResults]:
+        return [self.organisation_results(org_id, run_id) for org_id, run_id in selection]
+
+    def organisation_results(self, org_id: str, run_id: int) -> OrganisationResults:
+        """Everything stored about *org_id* in run *run_id*."""
+        run = self.run(run_id)
+        with self.engine.connect() as conn:
+            name = conn.execute(select(Organisation.name).where(Organisation.id == org_id)).scalar()
+            site_rows = conn.execute(
+                select(RunSite).where(RunSite.run_id == run_id, RunSite.organisation_id == org_id).order_by(RunSite.id)
+            ).all()
+            site_ids = [s.id for s in site_rows]
+            page_rows = conn.execute(
+                select(Page).where(Page.site_id.in_(site_ids)).order_by(Page.site_id, Page.url)
+            ).all()
+            finding_rows = conn.execute(
+                select(FindingRow)
+                .join(Page, Page.id == FindingRow.page_id)
+                .where(Page.site_id.in_(site_ids))
+                .order_by(FindingRow.id)
+            ).all()
+            doc_rows = conn.execute(
+                select(Document).where(Document.site_id.in_(site_ids)).order_by(Document.url)
+            ).all()
+        if name is None:
+            raise StoreError(f"organisation {org_id!r} is not in the store")
+
+        findings_by_page: dict[int, list[Finding]] = defaultdict(list)
+        for f in finding_rows:
+            findings_by_page[f.page_id].append(
+                Finding(
+                    engine=f.engine, rule=f.rule, outcome=f.outcome, impact=f.impact, wcag=tuple(f.wcag or ()),
+                    selector=f.selector, html=f.html, fingerprint=f.fingerprint, summary=f.summary,
+                    help=f.help, help_url=f.help_url, tags=tuple(f.tags or ()),
+                )
+            )
+        sites = {s.id: SiteRecord(url=s.url, settings=dict(s.settings or {})) for s in site_rows}
+        for p in page_rows:
+            sites[p.site_id].pages.append(
+                PageResult(
+                    id=p.id, url=p.url, site_url=sites[p.site_id].url, organisation_id=org_id,
+                    final_url=p.final_url, status=p.status, title=p.title, error=p.error, depth=p.depth,
+                    redirects=tuple(p.redirects or ()), content_type=p.content_type, fetch_ms=p.fetch_ms,
+                    render_ms=p.render_ms, audit_ms=p.audit_ms, findings=findings_by_page.get(p.id, []),
+                    engines=[
+                        EngineResult(
+                            engine=name_, version=e.get("version", ""), passes=e.get("passes", 0),
+                            inapplicable=e.get("inapplicable", 0), error=e.get("error"),
+                        )
+                        for name_, e in (p.engines or {}).items()
+                    ],
+                )
+            )
+        for d in doc_rows:
+            sites[d.site_id].documents.append(
+                DocumentResult(
+                    url=d.url, site_url=sites[d.site_id].url, organisation_id=org_id,
+                    content_type=d.content_type, status=d.status, size=d.size,
+                )
+            )
+        first = site_rows[0].settings if site_rows else {}
+        standard = Standard(wcag=str(first.get("wcag", "2.2")), level=str(first.get("level", "AA")))
+        return OrganisationResults(id=org_id, name=name, run=run, sites=list(sites.values()), standard=standard)
+
+
+def _run_record(row) -> RunRecord:
+    run = row[0] if not isinstance(row, Run) else row
+    return RunRecord(
+        id=run.id, started_at=run.started_at, finished_at=run.finished_at, status=run.status,
+        tool_version=run.tool_version, engines=dict(run.engines or {}), browser=dict(run.browser or {}),
+        config=dict(run.config or {}),
+    )

@@ -1,0 +1,118 @@
+"""Tables of the result store (SQLite by default, PostgreSQL by URL; one schema).
+
+runs ─┬─ run_sites ─┬─ pages ── findings
+      │             └─ documents
+      └─ organisations (by id, shared across runs)
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Optional
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+SCHEMA_VERSION = 1
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Run(Base):
+    __tablename__ = "runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+    # running | finished | failed | interrupted
+    status: Mapped[str] = mapped_column(String(20))
+    tool_version: Mapped[str] = mapped_column(String(40))
+    engines: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    browser: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    config: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+
+
+class RunSite(Base):
+    __tablename__ = "run_sites"
+    __table_args__ = (UniqueConstraint("run_id", "organisation_id", "url"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
+    url: Mapped[str] = mapped_column(Text)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Page(Base):
+    __tablename__ = "pages"
+    __table_args__ = (UniqueConstraint("site_id", "url"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("run_sites.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    final_url: Mapped[Optional[str]] = mapped_column(Text)
+    status: Mapped[Optional[int]] = mapped_column(Integer)
+    title: Mapped[Optional[str]] = mapped_column(Text)
+    error: Mapped[Optional[str]] = mapped_column(Text)
+    depth: Mapped[int] = mapped_column(Integer, default=0)
+    redirects: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    content_type: Mapped[Optional[str]] = mapped_column(String(200))
+    fetch_ms: Mapped[Optional[int]] = mapped_column(Integer)
+    render_ms: Mapped[Optional[int]] = mapped_column(Integer)
+    audit_ms: Mapped[Optional[int]] = mapped_column(Integer)
+    # engine name → {"version", "passes", "inapplicable", "error"}
+    engines: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    audited_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class FindingRow(Base):
+    __tablename__ = "findings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"), index=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
+    engine: Mapped[str] = mapped_column(String(40))
+    rule: Mapped[str] = mapped_column(String(120))
+    outcome: Mapped[str] = mapped_column(String(20))
+    impact: Mapped[Optional[str]] = mapped_column(String(20))
+    wcag: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    tags: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    selector: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    help: Mapped[str] = mapped_column(Text, default="")
+    help_url: Mapped[str] = mapped_column(Text, default="")
+    fingerprint: Mapped[str] = mapped_column(String(64))
+
+
+Index("ix_findings_run_fingerprint", FindingRow.run_id, FindingRow.fingerprint)
+
+
+class Document(Base):
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("site_id", "url"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("run_sites.id", ondelete="CASCADE"))
+    url: Mapped[str] = mapped_column(Text)
+    content_type: Mapped[Optional[str]] = mapped_column(String(200))
+    status: Mapped[Optional[int]] = mapped_column(Integer)
+    size: Mapped[Optional[int]] = mapped_column(Integer)
+
+
+class Meta(Base):
+    __tablename__ = "store_meta"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
