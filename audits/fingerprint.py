@@ -1,11 +1,16 @@
 """Stable fingerprints for findings: the same problem on the same element.
 
-A fingerprint is built from the rule, the element's selector and the element's
-opening tag, each normalised so that it survives what does not change the
-problem: which page it is on, query strings, generated ids and classes
-(``css-1x2y3z``, ``ember123``), whitespace, and the element's text. It changes
-when the rule or the element (tag, stable attributes, position) changes.
+A fingerprint is built from the rule, the element's place in the document and
+the element's opening tag, each normalised so that it survives what does not
+change the problem: which page it is on, query strings, generated ids and
+classes (``css-1x2y3z``, ``ember123``), whitespace, and the element's text. It
+changes when the rule or the element (tag, stable attributes, place) changes.
 Findings that share a fingerprint across pages form one grouped issue.
+
+The place is the chain of tag names from the root (``html>body>header>a>img``),
+not axe's CSS selector: axe picks the shortest selector unique *on that page*,
+so the same template element gets ``img`` on one page and
+``img[src$="logo.png"]`` on another.
 """
 
 from __future__ import annotations
@@ -99,7 +104,21 @@ def normalise_snippet(html: str) -> str:
     return " ".join(parts)
 
 
-def fingerprint(rule: str, selector: str, html: str) -> str:
-    """A 16-hex-digit id for "this rule on this element", independent of the page."""
-    key = "\x1f".join((rule, normalise_selector(selector), normalise_snippet(html)))
+def tag_path(ancestry: str) -> str:
+    """``html > body > div:nth-child(2) > a.x`` → ``html>body>div>a`` (positions and names dropped)."""
+    tags = []
+    for step in ancestry.split(">"):
+        match = re.match(r"\s*([a-zA-Z][\w-]*)", step)
+        tags.append(match.group(1).lower() if match else "*")
+    return ">".join(tags)
+
+
+def fingerprint(rule: str, selector: str, html: str, ancestry: str | None = None) -> str:
+    """A 16-hex-digit id for "this rule on this element", independent of the page.
+
+    *ancestry* is the element's full path from the root (frames and shadow roots
+    separated as in *selector*); without it the normalised selector stands in.
+    """
+    place = tag_path(ancestry) if ancestry else normalise_selector(selector)
+    key = "\x1f".join((rule, place, normalise_snippet(html)))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]

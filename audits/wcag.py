@@ -7,7 +7,11 @@ success criterion 1.4.3) and with the version and level that introduced them
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 from typing import Iterable
 
 from audits.model import Standard
@@ -45,3 +49,48 @@ def tags_for(standard: Standard) -> list[str]:
         raise ValueError(f"unknown WCAG version {standard.wcag!r}") from None
     levels = ("a", "aa") if standard.level == "AA" else ("a",)
     return [prefix + level for prefix in prefixes for level in levels]
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A WCAG success criterion, from the data file shipped with the package."""
+
+    sc: str
+    title: str
+    level: str
+    since: str
+    removed_in: str | None = None
+
+    @property
+    def principle(self) -> str:
+        return _data()["principles"][self.sc.split(".")[0]]
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict:
+    text = resources.files("audits").joinpath("data/wcag-criteria.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+@lru_cache(maxsize=1)
+def all_criteria() -> dict[str, Criterion]:
+    """Every A and AA success criterion of WCAG 2.0–2.2, by number."""
+    return {row["sc"]: Criterion(**row) for row in _data()["criteria"]}
+
+
+def criteria_for(standard: Standard) -> list[Criterion]:
+    """The success criteria a site must meet for *standard* (2.2 AA: 55)."""
+    version = tuple(int(x) for x in standard.wcag.split("."))
+    levels = ("A", "AA") if standard.level == "AA" else ("A",)
+
+    def applies(c: Criterion) -> bool:
+        if tuple(int(x) for x in c.since.split(".")) > version or c.level not in levels:
+            return False
+        return not (c.removed_in and tuple(int(x) for x in c.removed_in.split(".")) <= version)
+
+    return [c for c in all_criteria().values() if applies(c)]
+
+
+def criterion_title(sc: str) -> str:
+    c = all_criteria().get(sc)
+    return c.title if c else ""

@@ -7,6 +7,7 @@ the crawler stored.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime, timezone
 from typing import Iterable, Optional
 
 from sqlalchemy import func, select
@@ -131,10 +132,14 @@ class StoreReader:
         return OrganisationResults(id=org_id, name=name, run=run, sites=list(sites.values()), standard=standard)
 
 
-def _run_record(row) -> RunRecord:
-    run = row[0] if not isinstance(row, Run) else row
+def _utc(value: Optional[datetime]) -> Optional[datetime]:
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
+
+
+def _run_record(run) -> RunRecord:
     return RunRecord(
-        id=run.id, started_at=run.started_at, finished_at=run.finished_at, status=run.status,
+        id=run.id, started_at=_utc(run.started_at), finished_at=_utc(run.finished_at), status=run.status,
         tool_version=run.tool_version, engines=dict(run.engines or {}), browser=dict(run.browser or {}),
         config=dict(run.config or {}),
     )

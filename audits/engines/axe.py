@@ -37,7 +37,7 @@ async ({options, maxNodes}) => {
     rules[rule.id] = {help: rule.help, helpUrl: rule.helpUrl, tags: rule.tags, impact: rule.impact};
     return rule.nodes.slice(0, maxNodes).map(node => ({
       rule: rule.id, outcome, impact: node.impact || rule.impact || null,
-      target: node.target, html: node.html, summary: node.failureSummary || ''
+      target: node.target, ancestry: node.ancestry || null, html: node.html, summary: node.failureSummary || ''
     }));
   });
   return {
@@ -97,6 +97,7 @@ class AxeEngine(Engine):
             "resultTypes": ["violations", "incomplete"],
             "iframes": True,
             "elementRef": False,
+            "ancestry": True,  # full paths, for fingerprints that do not depend on the page
         }
 
     async def audit(self, page: PageSession, standard: Standard) -> EngineResult:
@@ -113,6 +114,7 @@ class AxeEngine(Engine):
             tags = tuple(meta.get("tags", ()))
             selector = format_target(node.get("target") or [])
             html = node.get("html") or ""
+            ancestry = format_target(node["ancestry"]) if node.get("ancestry") else None
             findings.append(
                 Finding(
                     engine=self.name,
@@ -122,7 +124,7 @@ class AxeEngine(Engine):
                     wcag=criteria_from_tags(tags),
                     selector=selector,
                     html=html,
-                    fingerprint=fingerprint(node["rule"], selector, html),
+                    fingerprint=fingerprint(node["rule"], selector, html, ancestry),
                     summary=node.get("summary") or "",
                     help=meta.get("help", ""),
                     help_url=meta.get("helpUrl", ""),
