@@ -1,7 +1,7 @@
 """A small static-site server for the demo and the tests, on 127.0.0.1 only.
 
-Serves a folder as a site's root, replaces ``{{ORIGIN}}`` in robots.txt and
-sitemaps with the server's own origin, answers configured special routes
+Serves a folder as a site's root, replaces ``{{ORIGIN}}`` and ``{{PORT}}`` in
+text files (robots.txt, sitemaps, pages) with the server's own origin and port, answers configured special routes
 (redirects, errors) and keeps a log of every request it received, so that tests
 can check what the crawler did and did not ask for.
 """
@@ -36,6 +36,7 @@ class LoggedRequest:
     method: str
     path: str
     user_agent: str
+    host: str = ""
 
 
 @dataclass
@@ -65,7 +66,9 @@ class SiteServer:
 
             def _record(self) -> str:
                 path = urlsplit(self.path).path
-                site.log.append(LoggedRequest(self.command, self.path, self.headers.get("User-Agent", "")))
+                site.log.append(
+                    LoggedRequest(self.command, self.path, self.headers.get("User-Agent", ""), self.headers.get("Host", ""))
+                )
                 return path
 
             def do_GET(self) -> None:
@@ -113,9 +116,8 @@ class SiteServer:
             return status(404)(self.origin)
         body = target.read_bytes()
         ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        if target.name == "robots.txt" or target.suffix == ".xml":
-            body = body.replace(b"{{ORIGIN}}", self.origin.encode())
         if ctype.startswith("text/") or ctype in ("application/javascript", "application/xml"):
+            body = body.replace(b"{{ORIGIN}}", self.origin.encode()).replace(b"{{PORT}}", str(self.port).encode())
             ctype += "; charset=utf-8"
         return 200, {"Content-Type": ctype}, body
 

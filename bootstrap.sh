@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Install what is missing, then run the demo or the tests.
+#
+#   ./bootstrap.sh demo    serve the bundled demo sites, crawl them, write reports
+#   ./bootstrap.sh test    run the test suite
+#   ./bootstrap.sh setup   only install
+#
+# Installs: a virtualenv in .venv with the package and its dependencies; a
+# Chromium from the system package manager (apt-get) when there is one and we
+# may use it, otherwise Playwright's own Chromium.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PYTHON=${PYTHON:-python3}
+VENV=${VENV:-.venv}
+SUDO=""
+[ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && SUDO="sudo"
+
+say() { printf '\n==> %s\n' "$*" >&2; }
+
+have_chromium() {
+  for p in /usr/bin/chromium /usr/bin/chromium-browser; do [ -x "$p" ] && return 0; done
+  return 1
+}
+
+install_system_packages() {
+  command -v apt-get >/dev/null 2>&1 || return 1
+  [ "$(id -u)" -eq 0 ] || [ -n "$SUDO" ] || return 1
+  say "Installing Chromium and its driver with apt-get"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+}
+
+ensure_python() {
+  if ! "$PYTHON" -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null; then
+    echo "bootstrap: Python 3.11 or newer is needed (set PYTHON=/path/to/python3.11)" >&2
+    exit 2
+  fi
+  if ! "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null && command -v apt-get >/dev/null 2>&1; then
+    $SUDO apt-get install -y -qq python3-venv >/dev/null || true
+  fi
+}
+
+setup() {
+  ensure_python
+  if ! have_chromium; then install_system_packages || true; fi
+  if [ ! -x "$VENV/bin/python" ]; then
+    say "Creating $VENV"
+    "$PYTHON" -m venv "$VENV"
+  fi
+  say "Installing the package and its dependencies"
+  "$VENV/bin/python" -m pip install -q --upgrade pip
+  "$VENV/bin/python" -m pip install -q -e ".[test]"
+  if ! have_chromium; then
+    say "No system Chromium: installing Playwright's own"
+    "$VENV/bin/python" -m playwright install --with-deps chromium || "$VENV/bin/python" -m playwright install chromium
+  fi
+}
+
+case "${1:-}" in
+  setup) setup ;;
+  demo) setup; shift; exec "$VENV/bin/a11y-audit" demo "$@" ;;
+  test) setup; shift; exec "$VENV/bin/python" -m pytest "$@" ;;
+  *) echo "usage: ./bootstrap.sh demo|test|setup [ARGS…]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,102 @@
+"""Shared fixtures: loopback fixture sites, the CLI in a subprocess, store URLs.
+
+Crawls run in a subprocess of the real ``a11y-audit`` command: Twisted's reactor
+cannot be restarted inside one process, and it is what users run.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from demo.server import SiteServer, redirect, status
+
+FIXTURES = Path(__file__).parent / "fixtures"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def run_cli(*args: str, cwd: Path | None = None, timeout: float = 240) -> subprocess.CompletedProcess:
+    """Run ``a11y-audit ARGS`` as a user would; returns the finished process."""
+    return subprocess.run(
+        [sys.executable, "-m", "crawler.cli", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=timeout,
+        env={**os.environ, "PYTHONWARNINGS": "ignore::DeprecationWarning"},
+    )
+
+
+def write_config(path: Path, organisations: list[dict], **crawl) -> Path:
+    data = {
+        "crawl": {"max_pages": 50, "page_timeout": 20, "delay": 0, "allow_private_addresses": ["127.0.0.1/32"], **crawl},
+        "organisations": organisations,
+    }
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def fixture_site():
+    """The main fixture site: robots.txt, sitemap index, redirect, PDF, 404, 500, traps."""
+    server = SiteServer(
+        FIXTURES / "site",
+        routes={"/old": redirect("/moved.html"), "/boom": status(500)},
+    ).start()
+    yield server
+    server.stop()
+
+
+def postgres_url() -> str | None:
+    """A URL of the PostgreSQL test server, or None when it is not reachable (never skipped in CI)."""
+    import psycopg
+
+    url = os.environ.get("A11Y_AUDIT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+    try:
+        psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), connect_timeout=3).close()
+    except psycopg.OperationalError as exc:
+        if IN_CI:
+            raise RuntimeError(f"PostgreSQL must be running in CI: {exc}") from exc
+        return None
+    return url
+
+
+def crawl_fixture_site(server: SiteServer, workdir: Path, db: str) -> dict:
+    """Crawl the fixture site into *db*; returns the process, store and request log."""
+    server.log.clear()
+    config = write_config(
+        workdir / "a11y.yaml",
+        [{"id": "fixture-org", "name": "Fixture <Org>", "sites": [{"url": server.origin + "/"}]}],
+    )
+    proc = run_cli("crawl", str(config), "--db", db, cwd=workdir)
+    return {"proc": proc, "db": db, "dir": workdir, "origin": server.origin, "log": list(server.log)}
+
+
+@pytest.fixture(scope="session")
+def crawled(fixture_site, tmp_path_factory):
+    """The fixture site crawled once into SQLite, shared by the tests that read it."""
+    workdir = tmp_path_factory.mktemp("crawl")
+    result = crawl_fixture_site(fixture_site, workdir, f"sqlite:///{workdir / 'results.db'}")
+    result["path"] = workdir / "results.db"
+    return result
+
+
+def stored_summary(db: str) -> dict:
+    """What a user compares between two stores: pages with status/error, findings by page."""
+    from store import StoreReader, require_store
+
+    engine = require_store(db)
+    try:
+        reader = StoreReader(engine)
+        summary = {}
+        for org in reader.load(reader.selection()):
+            for page in org.pages:
+                summary[page.url] = (
+                    page.status, page.error, page.title, tuple(page.redirects),
+                    sorted((f.engine, f.rule, f.outcome, f.fingerprint) for f in page.findings),
+                )
+        return summary
+    finally:
+        engine.dispose()
