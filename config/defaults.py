@@ -59,8 +59,8 @@ TRACKING_QUERY_PARAMS = (
 
 #: Link targets that look like ending a session: never followed.
 LOGOUT_PATTERN = (
-    r"(log[-_ ]?out|log[-_ ]?off|sign[-_ ]?out|sign[-_ ]?off|"
-    r"uitloggen|afmelden|abmelden|ausloggen|deconnexion|d%C3%A9connexion)"
+    r"(?<![a-z])(log[-_ ]?out|log[-_ ]?off|sign[-_ ]?out|sign[-_ ]?off|"
+    r"uitloggen|afmelden|abmelden|ausloggen|deconnexion|d%C3%A9connexion)(?![a-z])"
 )
 
 #: System locations of a Chromium that Playwright can drive (Debian, Ubuntu, Fedora).

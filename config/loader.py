@@ -178,5 +178,17 @@ def _describe(source: str, data: Any, exc: ValidationError) -> str:
         message = "unknown key (check its spelling; see config/defaults.py for the names)"
     elif err["type"] == "missing":
         message = "required field is missing"
-    value = "" if err["type"] in ("missing", "extra_forbidden") else f" (got {err.get('input')!r})"
-    return f"{source}: {field_path}: {message}{value}"
+    given = err.get("input")
+    value = ""
+    if err["type"] not in ("missing", "extra_forbidden") and not isinstance(given, (list, dict)):
+        value = f" (got {_clip(repr(given))})"
+    return _one_line(f"{source}: {field_path}: {message}{value}")
+
+
+def _clip(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _one_line(text: str) -> str:
+    """Keys, ids and URLs from the file may hold line breaks; a message never does."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")

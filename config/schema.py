@@ -12,9 +12,10 @@ import re
 from typing import Literal, Optional, Union
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
-PrivateAllowance = Union[bool, list[str]]
+# Strict: a quoted "yes" must not open the auditor's network.
+PrivateAllowance = Union[StrictBool, list[str]]
 
 
 class _Strict(BaseModel):
@@ -83,6 +84,8 @@ class SiteConfig(CrawlOverrides):
     @field_validator("url")
     @classmethod
     def _http_url(cls, value: str) -> str:
+        if any(ch.isspace() or ord(ch) < 32 for ch in value):
+            raise ValueError(f"URL contains white space or control characters: {value!r}")
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"not an absolute http(s) URL: {value!r}")

@@ -37,6 +37,8 @@ class AddressPolicy:
         self._cache: dict[str, list[Address]] = {}
 
     def address_allowed(self, address: Address) -> bool:
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+            address = address.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
         if self.allow_all or not is_special(address):
             return True
         return any(address in net for net in self.networks if net.version == address.version)

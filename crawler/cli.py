@@ -5,7 +5,8 @@ Exit codes (one place for all of them):
     0  success
     1  the run finished, but some pages failed (crawl) / a gate failed
     2  usage or configuration error (bad flag, file, field or value)
-    3  the run could not start, or a report could not be written
+    3  the run could not start or audited no page at all (start URLs unreachable,
+       browser failed), or a report could not be written
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ def _guard(func: Callable[..., Any]) -> Callable[..., Any]:
         except ConfigError as exc:
             _fail(str(exc), EXIT_USAGE)
         except StoreError as exc:
-            _fail(str(exc), EXIT_CANNOT_RUN)
+            # A --db that cannot be used is the user's input to fix.
+            _fail(str(exc), EXIT_USAGE)
         except (ReportError, CrawlStartError) as exc:
             _fail(str(exc), EXIT_CANNOT_RUN)
 
@@ -102,7 +104,10 @@ def _run(config, log_level: str) -> int:
         f"{summary.findings} findings, {summary.page_errors} pages with errors. Store: {config.db}"
     )
     if summary.status != "finished":
-        sys.exit(EXIT_CANNOT_RUN if summary.pages == 0 else EXIT_PAGES_FAILED)
+        if summary.pages == summary.page_errors:
+            click.echo("a11y-audit: error: no page could be audited (see the page errors above)", err=True)
+            sys.exit(EXIT_CANNOT_RUN)
+        sys.exit(EXIT_PAGES_FAILED)
     if summary.page_errors:
         sys.exit(EXIT_PAGES_FAILED)
     return summary.run_id or 0

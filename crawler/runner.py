@@ -57,13 +57,14 @@ def run_crawl(config: RunConfig, log_level: str = "INFO") -> CrawlSummary:
     status = "finished" if reason == "finished" else ("interrupted" if reason == "shutdown" else "failed")
     if run_id is None:
         raise CrawlStartError("the crawl could not start (see the log above)")
-    if status == "finished" and pages == 0:
-        status = "failed"
+    errors = stats.get_value("a11y/page_errors") or 0
+    if status == "finished" and pages == errors:
+        status = "failed"  # not one page could be audited: start URLs unreachable, or the browser failed
     engine = sync_engine(config.db)
     with engine.begin() as conn:
         conn.execute(update(Run).where(Run.id == run_id).values(status=status, finished_at=datetime.now(timezone.utc)))
     engine.dispose()
     return CrawlSummary(
-        run_id=run_id, pages=pages, page_errors=stats.get_value("a11y/page_errors") or 0,
+        run_id=run_id, pages=pages, page_errors=errors,
         findings=stats.get_value("a11y/findings") or 0, status=status, finish_reason=reason,
     )

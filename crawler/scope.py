@@ -33,7 +33,10 @@ def canonical_url(url: str, drop_query: bool = False) -> str:
         [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in TRACKING_QUERY_PARAMS]
     )
     path = parts.path or "/"
-    return canonicalize_url(urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, "")))
+    netloc = parts.netloc.lower()
+    if parts.port is not None and parts.port == _DEFAULT_PORTS.get(parts.scheme.lower()):
+        netloc = netloc.rsplit(":", 1)[0]  # http://host:80/ is http://host/
+    return canonicalize_url(urlunsplit((parts.scheme.lower(), netloc, path, query, "")))
 
 
 def _host_port(url: str) -> tuple[str, int | None]:

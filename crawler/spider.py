@@ -257,11 +257,12 @@ class AuditSpider(scrapy.Spider):
     def fetch_failed(self, failure: Failure) -> Iterable[Any]:
         request = failure.request
         state = self.sites[request.meta["a11y_site"]]
-        if failure.check(IgnoreRequest):
+        if failure.check(IgnoreRequest) and request.meta.get("a11y_depth", 0) > 0:
             # robots.txt disallowed, out-of-scope redirect, refused address: not a page of the site.
             logger.info("Skipped %s: %s", request.url, failure.getErrorMessage())
             yield from self.release(state)
             return
+        # A start URL that cannot be fetched is recorded, so that the reason reaches the report.
         yield PageResult(
             url=request.url, site_url=state.settings.url, organisation_id=state.settings.organisation_id,
             depth=request.meta.get("a11y_depth", 0), error=_reason(failure),

@@ -191,3 +191,18 @@ def test_logout_host_name_alone_is_not_logout():
 )
 def test_skip_reason(url, text, reason):
     assert scope().skip_reason(url, text) == reason
+
+
+def test_default_port_is_the_same_page():
+    from crawler.scope import canonical_url
+
+    assert canonical_url("http://Example.com:80/a") == canonical_url("http://example.com/a") == "http://example.com/a"
+    assert canonical_url("https://example.com:443/") == "https://example.com/"
+    assert canonical_url("http://example.com:8080/") == "http://example.com:8080/"
+
+
+@pytest.mark.parametrize("url", ["http://e.com/blog-outreach", "http://e.com/catalog-offers", "http://e.com/dialog-out"])
+def test_words_that_merely_contain_logout_are_followed(url):
+    from crawler.scope import looks_like_logout
+
+    assert not looks_like_logout(url)
