@@ -24,6 +24,7 @@ EXPECTED_VIOLATIONS = {
     "/moved.html": {"html-has-lang", "color-contrast"},
     "/sitemap-only.html": {"button-name"},
     "/js-only.html": {"color-contrast"},
+    "/frames.html": {"image-alt", "button-name"},
 }
 EXPECTED_ERRORS = {"/missing.html": (404, "HTTP 404"), "/boom": (500, "HTTP 500")}
 
@@ -36,7 +37,7 @@ def rows(crawled, sql):
 def test_crawl_exits_1_because_two_pages_failed(crawled):
     proc = crawled["proc"]
     assert proc.returncode == 1, proc.stderr[-3000:]
-    assert "7 pages audited" in proc.stdout
+    assert "8 pages audited" in proc.stdout
     assert "2 pages with errors" in proc.stdout
 
 
@@ -53,6 +54,13 @@ def test_exact_axe_rules_per_page(crawled):
                                    "where f.outcome = 'violation' and f.engine = 'axe'"):
         found[url.removeprefix(origin)].add(rule)
     assert found == EXPECTED_VIOLATIONS
+
+
+def test_axe_reaches_into_frames_and_shadow_roots(crawled):
+    origin = crawled["origin"]
+    found = rows(crawled, "select f.rule, f.selector from findings f join pages p on p.id = f.page_id "
+                          f"where p.url = '{origin}/frames.html' and f.outcome = 'violation' order by 1")
+    assert found == [("button-name", "x-widget >>> button"), ("image-alt", "iframe |> img")]
 
 
 def test_http_errors_recorded_with_reason(crawled):
@@ -90,7 +98,7 @@ def test_server_never_asked_for_what_is_out_of_bounds(crawled):
 def test_each_page_fetched_once_and_crawler_identifies_itself(crawled):
     log = crawled["log"]
     paths = [entry.path for entry in log]
-    for path in ("/", "/about.html", "/moved.html", "/sitemap-only.html", "/js-only.html"):
+    for path in ("/", "/about.html", "/moved.html", "/sitemap-only.html", "/js-only.html", "/frames.html"):
         assert paths.count(path) == 1, (path, paths)
     assert {entry.user_agent.split("/")[0] for entry in log} == {"a11y-audit"}
 
@@ -107,8 +115,8 @@ def test_grouped_issues_and_fingerprints(crawled):
     # The pale paragraph in /js-only.html's main is another element: an issue of its own.
     groups = rows(crawled, "select f.rule, count(distinct p.url) from findings f join pages p on p.id = f.page_id "
                            "where f.outcome = 'violation' group by f.fingerprint order by 1, 2")
-    assert groups == [("button-name", 1), ("color-contrast", 1), ("color-contrast", 2), ("html-has-lang", 1),
-                      ("image-alt", 1)]
+    assert groups == [("button-name", 1), ("button-name", 1), ("color-contrast", 1), ("color-contrast", 2),
+                      ("html-has-lang", 1), ("image-alt", 1), ("image-alt", 1)]
 
 
 def test_report_files_written(crawled):
@@ -151,5 +159,5 @@ def test_csv_export(crawled):
     with out.open(encoding="utf-8", newline="") as fh:
         records = list(csv.DictReader(fh))
     violations = sorted(r["rule"] for r in records if r["outcome"] == "violation")
-    assert violations == ["button-name", "color-contrast", "color-contrast", "color-contrast", "html-has-lang",
-                          "image-alt"]
+    assert violations == ["button-name", "button-name", "color-contrast", "color-contrast", "color-contrast",
+                          "html-has-lang", "image-alt", "image-alt"]
