@@ -28,6 +28,7 @@ class SiteSettings:
 
     organisation_id: str
     url: str
+    urls: tuple[str, ...]
     include: tuple[str, ...]
     exclude: tuple[str, ...]
     max_pages: int
@@ -71,6 +72,15 @@ class RunConfig:
     browser_executable: Optional[str]
     engines: tuple[str, ...]
     snapshot: Mapping[str, Any] = field(default_factory=dict)
+
+    def with_overrides(self, **changes: Any) -> "RunConfig":
+        """A copy in which every site's settings have *changes* applied (e.g. max_depth=0)."""
+        from dataclasses import replace
+
+        orgs = tuple(
+            replace(org, sites=tuple(replace(site, **changes) for site in org.sites)) for org in self.organisations
+        )
+        return replace(self, organisations=orgs)
 
     @property
     def sites(self) -> list[SiteSettings]:
@@ -120,6 +130,7 @@ def config_from_data(
                 SiteSettings(
                     organisation_id=org.id,
                     url=site.url,
+                    urls=tuple(site.urls),
                     include=tuple(site.include),
                     exclude=tuple(site.exclude),
                     **{key: merged[key] for key in CRAWL_KEYS},

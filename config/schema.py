@@ -78,8 +78,15 @@ class SiteConfig(CrawlOverrides):
     """One site of an organisation: a start URL and its scope."""
 
     url: str
+    #: More start URLs on the same site (pages that nothing links to, or a URL list to check).
+    urls: list[str] = Field(default_factory=list)
     include: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
+
+    @field_validator("urls")
+    @classmethod
+    def _http_urls(cls, values: list[str]) -> list[str]:
+        return [cls._http_url(value) for value in values]
 
     @field_validator("url")
     @classmethod

@@ -69,6 +69,7 @@ class StorePipeline:
 
 def _site_settings(site) -> dict[str, Any]:
     settings = {k: v for k, v in vars(site).items() if k not in ("organisation_id",)}
+    settings["urls"] = list(site.urls)
     settings["include"] = list(site.include)
     settings["exclude"] = list(site.exclude)
     allow = site.allow_private_addresses

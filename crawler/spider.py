@@ -101,9 +101,12 @@ class AuditSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for state in self.sites:
+            for url in (state.settings.url, *state.settings.urls):
+                for request in self.follow_page(state, url, depth=0):
+                    yield request
+            if state.settings.max_depth == 0:
+                continue  # only the given URLs: no discovery
             origin = "{0.scheme}://{0.netloc}".format(urlsplit(state.settings.url))
-            for request in self.follow_page(state, state.settings.url, depth=0):
-                yield request
             yield self.site_request(state, origin + "/robots.txt", self.parse_robots, dont_obey_robotstxt=True)
             yield self.site_request(state, origin + "/sitemap.xml", self.parse_sitemap)
 

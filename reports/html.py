@@ -15,6 +15,7 @@ import base64
 import hashlib
 from functools import lru_cache
 from pathlib import Path
+from typing import Optional
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -52,11 +53,14 @@ def render_index(view: IndexView) -> str:
     return environment().get_template("index.html").render(index=view)
 
 
-def write_reports(results: list[OrganisationResults], out_dir: Path) -> Path:
-    """Write every organisation's report and the index; return the index's path."""
+def write_reports(
+    results: list[tuple[OrganisationResults, Optional[OrganisationResults]]], out_dir: Path
+) -> Path:
+    """Write every organisation's report (each with its previous run, or None) and the
+    index; return the index's path."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        views = [organisation_view(r) for r in results]
+        views = [organisation_view(current, previous) for current, previous in results]
         for view in views:
             (out_dir / view.file_name).write_text(render_organisation(view), encoding="utf-8")
         index = out_dir / "index.html"

@@ -12,19 +12,9 @@ from datetime import datetime, timezone
 from typing import Optional
 from urllib.parse import urlsplit
 
-from audits.model import (
-    IMPACTS,
-    NEEDS_REVIEW,
-    VIOLATION,
-    Finding,
-    OrganisationResults,
-    PageResult,
-    impact_rank,
-)
+from audits.grouping import IssueGroup, compare_groups, group_findings
+from audits.model import IMPACTS, NEEDS_REVIEW, VIOLATION, OrganisationResults, PageResult
 from audits.wcag import criterion_title
-
-#: How much one affected page weighs, by impact, when ordering what to fix first.
-IMPACT_WEIGHT = {"critical": 10, "serious": 5, "moderate": 2, "minor": 1}
 
 #: What automated testing cannot decide: shown in every organisation report.
 LIMITS_OF_AUTOMATION = (
@@ -52,30 +42,16 @@ class Criterion:
 
 @dataclass
 class GroupedIssue:
-    """Findings with one fingerprint: one problem on one element, on N pages."""
+    """A grouped issue as the report shows it."""
 
-    fingerprint: str
-    engine: str
-    rule: str
-    outcome: str
-    impact: Optional[str]
+    group: IssueGroup
     criteria: list[Criterion]
-    help: str
     help_url: Optional[str]
-    summary: str
-    example_selector: str
-    example_html: str
-    example_page: str
-    pages: list[str] = field(default_factory=list)
-    instances: int = 0
+    is_new: bool = False
 
-    @property
-    def score(self) -> int:
-        return IMPACT_WEIGHT.get(self.impact or "", 1) * len(self.pages)
-
-    @property
-    def sort_key(self) -> tuple:
-        return (self.outcome != VIOLATION, impact_rank(self.impact), -len(self.pages), self.rule, self.fingerprint)
+    def __getattr__(self, name: str):
+        # Everything else (rule, impact, pages, instances, selector …) is the group's.
+        return getattr(self.group, name)
 
 
 @dataclass
@@ -108,6 +84,17 @@ class CriterionCount:
 
 
 @dataclass
+class SincePrevious:
+    """How the grouped issues changed since the organisation's previous run."""
+
+    run_id: int
+    date: str
+    new: int
+    fixed: list[GroupedIssue]
+    unchanged: int
+
+
+@dataclass
 class OrganisationView:
     id: str
     name: str
@@ -132,6 +119,7 @@ class OrganisationView:
     pages: list[PageRow]
     failed_pages: list[PageRow]
     documents: list[dict]
+    since_previous: Optional[SincePrevious] = None
     limits: str = LIMITS_OF_AUTOMATION
 
     @property
@@ -139,38 +127,34 @@ class OrganisationView:
         return {row.impact: row.issues for row in self.by_impact}
 
 
-def group_findings(pages: list[PageResult], outcome: str) -> list[GroupedIssue]:
-    """Group an organisation's findings of one outcome by fingerprint, most urgent first."""
-    groups: dict[str, GroupedIssue] = {}
-    pages_of: dict[str, set[str]] = defaultdict(set)
-    for page in pages:
-        for f in page.findings:
-            if f.outcome != outcome:
-                continue
-            issue = groups.get(f.fingerprint)
-            if issue is None:
-                issue = groups[f.fingerprint] = _new_issue(f, page.url)
-            issue.instances += 1
-            pages_of[f.fingerprint].add(page.url)
-    for fp, issue in groups.items():
-        issue.pages = sorted(pages_of[fp])
-    return sorted(groups.values(), key=lambda i: (i.outcome != VIOLATION, -i.score, i.sort_key))
+def grouped_issues(pages: list[PageResult], outcome: str, new: set[str] | None = None) -> list[GroupedIssue]:
+    return [_view_of(g, new is not None and g.fingerprint in new) for g in group_findings(pages, outcome)]
 
 
-def _new_issue(f: Finding, page_url: str) -> GroupedIssue:
+def _view_of(group: IssueGroup, is_new: bool = False) -> GroupedIssue:
     return GroupedIssue(
-        fingerprint=f.fingerprint, engine=f.engine, rule=f.rule, outcome=f.outcome, impact=f.impact,
-        criteria=[Criterion(sc, criterion_title(sc)) for sc in f.wcag],
-        help=f.help, help_url=safe_href(f.help_url), summary=f.summary,
-        example_selector=f.selector, example_html=f.html, example_page=page_url,
+        group=group,
+        criteria=[Criterion(sc, criterion_title(sc)) for sc in group.wcag],
+        help_url=safe_href(group.help_url),
+        is_new=is_new,
     )
 
 
-def organisation_view(results: OrganisationResults) -> OrganisationView:
+def organisation_view(results: OrganisationResults, previous: Optional[OrganisationResults] = None) -> OrganisationView:
+    """The report of *results*; with *previous* (the run before), what is new and fixed."""
     pages = results.pages
     audited = [p for p in pages if not p.error]
-    issues = group_findings(pages, VIOLATION)
-    review = group_findings(pages, NEEDS_REVIEW)
+    since = None
+    new_fingerprints = None
+    if previous is not None:
+        comparison = compare_groups(group_findings(previous.pages), group_findings(pages))
+        new_fingerprints = comparison.new_fingerprints
+        since = SincePrevious(
+            run_id=previous.run.id, date=_date(previous.run.started_at), new=len(comparison.new),
+            fixed=[_view_of(g) for g in comparison.fixed], unchanged=len(comparison.unchanged),
+        )
+    issues = grouped_issues(pages, VIOLATION, new_fingerprints)
+    review = grouped_issues(pages, NEEDS_REVIEW)
 
     by_impact = []
     for impact in IMPACTS:
@@ -223,6 +207,7 @@ def organisation_view(results: OrganisationResults) -> OrganisationView:
             {"url": d.url, "href": safe_href(d.url), "content_type": d.content_type or "", "size": d.size}
             for d in results.documents
         ],
+        since_previous=since,
     )
 
 

@@ -53,6 +53,21 @@ class StoreReader:
             ).all()
         return {org_id: run_id for org_id, run_id in rows}
 
+    def previous_run_id(self, org_id: str, run_id: int) -> Optional[int]:
+        """The newest run before *run_id* that included *org_id*, if any."""
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(func.max(RunSite.run_id)).where(RunSite.organisation_id == org_id, RunSite.run_id < run_id)
+            ).scalar()
+
+    def with_previous(self, results: list[OrganisationResults]) -> list[tuple[OrganisationResults, Optional[OrganisationResults]]]:
+        """Each organisation's results paired with those of its previous run (or None)."""
+        pairs = []
+        for org in results:
+            previous = self.previous_run_id(org.id, org.run.id)
+            pairs.append((org, self.organisation_results(org.id, previous) if previous is not None else None))
+        return pairs
+
     def organisations_in_run(self, run_id: int) -> list[str]:
         with self.engine.connect() as conn:
             rows = conn.execute(
