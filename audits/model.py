@@ -87,6 +87,8 @@ class PageResult:
     audit_ms: Optional[int] = None
     findings: list[Finding] = field(default_factory=list)
     engines: list[EngineResult] = field(default_factory=list)
+    #: Links of the rendered page as [href, text]: stored so a resumed crawl can go on without re-rendering.
+    links: list[list[str]] = field(default_factory=list)
     id: Optional[int] = None
 
     @property

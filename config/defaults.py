@@ -49,6 +49,8 @@ RUN_DEFAULTS: dict[str, object] = {
     # Browser binary; None finds Debian/Ubuntu's Chromium, else Playwright's own browser.
     "browser_executable": None,
     "engines": ["axe"],
+    # Verify TLS certificates like a browser; a page with an invalid one is recorded as an error.
+    "tls_verify": True,
 }
 
 #: Query parameters that never identify a different page.

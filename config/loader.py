@@ -71,6 +71,7 @@ class RunConfig:
     concurrency: int
     browser_executable: Optional[str]
     engines: tuple[str, ...]
+    tls_verify: bool = True
     snapshot: Mapping[str, Any] = field(default_factory=dict)
 
     def with_overrides(self, **changes: Any) -> "RunConfig":
@@ -147,6 +148,7 @@ def config_from_data(
         concurrency=int(concurrency),
         browser_executable=run_section.get("browser_executable"),
         engines=tuple(run_section.get("engines") or RUN_DEFAULTS["engines"]),
+        tls_verify=bool(parsed.crawl.tls_verify if parsed.crawl.tls_verify is not None else RUN_DEFAULTS["tls_verify"]),
         snapshot=parsed.model_dump(mode="json", exclude_none=True),
     )
 

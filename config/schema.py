@@ -63,6 +63,7 @@ class RunSection(CrawlOverrides):
 
     browser_executable: Optional[str] = None
     engines: Optional[list[Literal["axe"]]] = None
+    tls_verify: Optional[StrictBool] = None
 
 
 def _check_patterns(patterns: list[str]) -> list[str]:

@@ -34,23 +34,27 @@ def main(ctx: click.Context, verbose: bool, quiet: bool) -> None:
 @main.command()
 @click.argument("config_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--db", help="Store URL (default: the config's `db`, else sqlite:///a11y-audit.db).")
+@click.option("--resume", is_flag=True, help="Continue the newest unfinished run of this config.")
 @crawl_options
 @click.pass_context
 @guard
-def crawl(ctx: click.Context, config_file: Path, db: Optional[str], **flags: Any) -> None:
+def crawl(ctx: click.Context, config_file: Path, db: Optional[str], resume: bool, **flags: Any) -> None:
     """Crawl and audit every organisation in CONFIG_FILE."""
     config = load_config(config_file, overrides={"db": db, **flags})
-    _run(config, ctx.obj["log_level"])
+    _run(config, ctx.obj["log_level"], resume)
 
 
-def _run(config, log_level: str) -> int:
+def _run(config, log_level: str, resume: bool = False) -> int:
     from crawler.runner import run_crawl
 
-    summary = run_crawl(config, log_level=log_level)
+    summary = run_crawl(config, log_level=log_level, resume=resume)
     click.echo(
         f"Run {summary.run_id} {summary.status}: {summary.pages} pages audited, "
         f"{summary.findings} findings, {summary.page_errors} pages with errors. Store: {config.db}"
     )
+    if summary.status == "interrupted":
+        click.echo("a11y-audit: the run was interrupted; continue it with --resume", err=True)
+        sys.exit(EXIT_PAGES_FAILED)
     if summary.status != "finished":
         if summary.pages == summary.page_errors:
             click.echo("a11y-audit: error: no page could be audited (see the page errors above)", err=True)

@@ -16,6 +16,14 @@ from scrapy.http import Request
 logger = logging.getLogger(__name__)
 
 
+class OutOfScope(IgnoreRequest):
+    """A redirect hop left the site: the URL is not one of the site's pages."""
+
+
+class RefusedAddress(IgnoreRequest):
+    """The host resolves to an address the configuration does not allow."""
+
+
 class GuardMiddleware:
     """Only GET, only allowed addresses, only in-scope redirect targets."""
 
@@ -38,8 +46,8 @@ class GuardMiddleware:
         state = spider.sites[index]
         if request.meta.get("redirect_urls") and not request.meta.get("a11y_discovery"):
             if not state.scope.contains(request.url):
-                raise IgnoreRequest(f"redirect out of scope to {request.url}")
+                raise OutOfScope(f"redirect out of scope to {request.url}")
         reason = await state.policy.refusal(request.url)
         if reason:
-            raise IgnoreRequest(reason)
+            raise RefusedAddress(reason)
         return None

@@ -29,6 +29,11 @@ class StorePipeline:
         spider = self.crawler.spider
         config = spider.run_config
         self.writer = RunWriter.from_url(config.db)
+        if spider.resume_run_id is not None:
+            await self.writer.attach(spider.resume_run_id)
+            self.crawler.stats.set_value("a11y/run_id", spider.resume_run_id)
+            logger.info("Resuming run %s in %s", spider.resume_run_id, config.db)
+            return
         run_id = await self.writer.start_run(
             config=dict(config.snapshot),
             tool_version=TOOL_VERSION,

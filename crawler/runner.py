@@ -1,7 +1,9 @@
 """Running one crawl: config in, a stored run out.
 
 Creates the engines, starts Scrapy with the audit spider in this process, and
-afterwards marks the run finished, failed or interrupted.
+afterwards marks the run finished, failed or interrupted. With ``resume``, it
+continues the newest unfinished run of the same configuration instead: pages
+already stored are not audited again.
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ from datetime import datetime, timezone
 from sqlalchemy import update
 
 from audits.engines import get_engine
-from config.errors import A11yAuditError
+from config.errors import A11yAuditError, ConfigError
 from config.loader import RunConfig
-from store import ensure_schema, sync_engine
+from store import StoreReader, ensure_schema, sync_engine
 from store.schema import Run
 
 logger = logging.getLogger(__name__)
@@ -35,7 +37,7 @@ class CrawlSummary:
     finish_reason: str
 
 
-def run_crawl(config: RunConfig, log_level: str = "INFO") -> CrawlSummary:
+def run_crawl(config: RunConfig, log_level: str = "INFO", resume: bool = False) -> CrawlSummary:
     """Crawl every organisation of *config* into its store; blocks until done."""
     from scrapy.crawler import CrawlerProcess
 
@@ -43,28 +45,35 @@ def run_crawl(config: RunConfig, log_level: str = "INFO") -> CrawlSummary:
     from crawler.spider import AuditSpider
 
     ensure_schema(config.db)
+    store = sync_engine(config.db)
+    reader = StoreReader(store)
+    resume_run_id = stored = None
+    if resume:
+        resume_run_id = reader.resumable_run(dict(config.snapshot))
+        if resume_run_id is None:
+            raise ConfigError("--resume: the store holds no unfinished run of this configuration")
+        stored = reader.stored_pages(resume_run_id)
+        logger.info("Resuming run %s: %d pages already stored", resume_run_id,
+                    sum(len(pages) for pages in stored.values()))
+
     engines = [get_engine(name) for name in config.engines]
     process = CrawlerProcess(scrapy_settings(config, log_level))
     quiet_noisy_loggers()
     crawler = process.create_crawler(AuditSpider)
-    process.crawl(crawler, run_config=config, engines=engines)
+    process.crawl(crawler, run_config=config, engines=engines, resume_run_id=resume_run_id, stored_pages=stored)
     process.start()
 
     stats = crawler.stats
     run_id = stats.get_value("a11y/run_id")
     reason = stats.get_value("finish_reason") or "unknown"
-    pages = stats.get_value("a11y/pages") or 0
-    status = "finished" if reason == "finished" else ("interrupted" if reason == "shutdown" else "failed")
     if run_id is None:
         raise CrawlStartError("the crawl could not start (see the log above)")
-    errors = stats.get_value("a11y/page_errors") or 0
+    pages, errors, findings = reader.run_counts(run_id)
+    status = "finished" if reason == "finished" else ("interrupted" if reason == "shutdown" else "failed")
     if status == "finished" and pages == errors:
         status = "failed"  # not one page could be audited: start URLs unreachable, or the browser failed
-    engine = sync_engine(config.db)
-    with engine.begin() as conn:
+    with store.begin() as conn:
         conn.execute(update(Run).where(Run.id == run_id).values(status=status, finished_at=datetime.now(timezone.utc)))
-    engine.dispose()
-    return CrawlSummary(
-        run_id=run_id, pages=pages, page_errors=errors,
-        findings=stats.get_value("a11y/findings") or 0, status=status, finish_reason=reason,
-    )
+    store.dispose()
+    return CrawlSummary(run_id=run_id, pages=pages, page_errors=errors, findings=findings, status=status,
+                        finish_reason=reason)

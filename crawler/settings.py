@@ -38,6 +38,7 @@ def scrapy_settings(config: RunConfig, log_level: str = "INFO") -> dict[str, Any
         "RETRY_TIMES": 1,
         "RETRY_HTTP_CODES": [502, 503, 504, 522, 524, 408, 429],
         "DOWNLOAD_TIMEOUT": timeout,
+        "DOWNLOAD_VERIFY_CERTIFICATES": config.tls_verify,
         "DOWNLOAD_MAXSIZE": max(site.max_response_bytes for site in sites),
         "DOWNLOAD_WARNSIZE": 0,
         "REDIRECT_MAX_TIMES": 10,
@@ -68,5 +69,7 @@ def scrapy_settings(config: RunConfig, log_level: str = "INFO") -> dict[str, Any
 
 
 def quiet_noisy_loggers() -> None:
-    for name in ("scrapy", "scrapy-playwright", "scrapy_playwright", "asyncio", "py.warnings"):
+    for name in ("scrapy", "scrapy-playwright", "scrapy_playwright", "asyncio", "py.warnings", "aiosqlite"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    # Failed pages are recorded in the store with their reason; a traceback per page adds nothing.
+    logging.getLogger("scrapy.downloadermiddlewares.retry").setLevel(logging.CRITICAL)

@@ -34,6 +34,7 @@ from audits.model import DocumentResult, EngineResult, PageResult, Standard
 from config.loader import RunConfig, SiteSettings
 from crawler.addresses import AddressPolicy
 from crawler.browser import DOCUMENT_META, PlaywrightSession, init_page
+from crawler.middlewares import OutOfScope
 from crawler.scope import SiteScope
 
 logger = logging.getLogger(__name__)
@@ -74,6 +75,8 @@ class SiteState:
     policy: AddressPolicy
     seen: set[str] = field(default_factory=set)
     reserved: int = 0
+    #: When resuming: pages stored by the interrupted run, url → (links, redirects).
+    stored: dict[str, tuple[list, list]] = field(default_factory=dict)
     overflow: deque = field(default_factory=lambda: deque(maxlen=10_000))
 
     @property
@@ -87,12 +90,22 @@ class SiteState:
 class AuditSpider(scrapy.Spider):
     name = "a11y-audit"
 
-    def __init__(self, run_config: RunConfig, engines: list[Engine], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        run_config: RunConfig,
+        engines: list[Engine],
+        resume_run_id: Optional[int] = None,
+        stored_pages: Optional[dict[tuple[str, str], dict[str, tuple[list, list]]]] = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.run_config = run_config
         self.engines = engines
+        self.resume_run_id = resume_run_id
+        stored_pages = stored_pages or {}
         self.sites = [
-            SiteState(i, site, SiteScope(site), AddressPolicy(site.allowed_networks()))
+            SiteState(i, site, SiteScope(site), AddressPolicy(site.allowed_networks()),
+                      stored=dict(stored_pages.get((site.organisation_id, site.url), {})))
             for i, site in enumerate(run_config.sites)
         ]
         self.versions_recorded = False
@@ -139,12 +152,25 @@ class AuditSpider(scrapy.Spider):
             return
         state.seen.add(canonical)
         state.reserved += 1
+        if canonical in state.stored:
+            yield from self.expand_stored(state, canonical, depth)
+            return
+        # dont_filter: `seen` already makes pages unique, and Scrapy's duplicate filter would
+        # silently drop a redirect loop's repeated hop (no errback: the page would vanish).
         yield scrapy.Request(
-            canonical, callback=self.parse_fetched, errback=self.fetch_failed,
+            canonical, callback=self.parse_fetched, errback=self.fetch_failed, dont_filter=True,
             headers={"User-Agent": state.settings.user_agent},
             meta={"a11y_site": state.index, "a11y_depth": depth, "a11y_started": time.monotonic(),
                   **self.politeness(state)},
         )
+
+    def expand_stored(self, state: SiteState, url: str, depth: int) -> Iterable[scrapy.Request]:
+        """Resuming: a page the interrupted run already stored is not audited again;
+        its stored links are followed as if it had just been rendered."""
+        links, redirects = state.stored.pop(url)
+        state.seen.update(state.scope.canonical(r) for r in redirects)
+        for href, text in links:
+            yield from self.follow_page(state, href, depth + 1, text)
 
     def release(self, state: SiteState) -> Iterable[scrapy.Request]:
         """A reserved page slot turned out not to be a page: give it to a waiting URL."""
@@ -197,6 +223,9 @@ class AuditSpider(scrapy.Spider):
                 yield from self.release(state)
                 return
             state.seen.add(final)
+            if final in state.stored:
+                yield from self.expand_stored(state, final, depth)
+                return
         base = self.page_result(state, response, final, depth, redirects)
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").split(";")[0].strip().lower()
         base.content_type = content_type or None
@@ -237,6 +266,7 @@ class AuditSpider(scrapy.Spider):
                 "playwright_context_kwargs": {
                     "user_agent": state.settings.user_agent,
                     "accept_downloads": False,
+                    "ignore_https_errors": not self.run_config.tls_verify,
                     "service_workers": "block",
                 },
                 "playwright_page_init_callback": init_page,
@@ -260,12 +290,16 @@ class AuditSpider(scrapy.Spider):
     def fetch_failed(self, failure: Failure) -> Iterable[Any]:
         request = failure.request
         state = self.sites[request.meta["a11y_site"]]
-        if failure.check(IgnoreRequest) and request.meta.get("a11y_depth", 0) > 0:
-            # robots.txt disallowed, out-of-scope redirect, refused address: not a page of the site.
+        not_a_page = failure.check(OutOfScope) or (
+            failure.check(IgnoreRequest) and failure.getErrorMessage() == "Forbidden by robots.txt"
+        )
+        if not_a_page and request.meta.get("a11y_depth", 0) > 0:
+            # Disallowed by robots.txt, or redirected off the site: not one of its pages.
             logger.info("Skipped %s: %s", request.url, failure.getErrorMessage())
             yield from self.release(state)
             return
-        # A start URL that cannot be fetched is recorded, so that the reason reaches the report.
+        # Anything else (refused address, redirect loop, timeout, size cap, a start URL
+        # that cannot be fetched) is recorded, so that the reason reaches the report.
         yield PageResult(
             url=request.url, site_url=state.settings.url, organisation_id=state.settings.organisation_id,
             depth=request.meta.get("a11y_depth", 0), error=_reason(failure),
@@ -289,10 +323,11 @@ class AuditSpider(scrapy.Spider):
                 result.engines.append(await self.run_engine(engine, session, state.standard))
             result.findings = [f for e in result.engines for f in e.findings]
             result.audit_ms = int((time.monotonic() - audit_started) * 1000)
-            links = await session.evaluate(READ_LINKS)
-            refresh = await session.evaluate(READ_REFRESH)
-            if refresh and "url=" in refresh.lower():
-                links.append([urljoin(page.url, refresh.split("=", 1)[1].strip(" '\"")), ""])
+            failed = [f"{e.engine} failed: {e.error}" for e in result.engines if e.error]
+            if failed:
+                result.error = "; ".join(failed)
+            links = await self.read_links(session)
+            result.links = links
             if not self.versions_recorded:
                 self.versions_recorded = True
                 browser = page.context.browser
@@ -310,6 +345,18 @@ class AuditSpider(scrapy.Spider):
         for href, text in links:
             for request in self.follow_page(state, href, result.depth + 1, text):
                 yield request
+
+    async def read_links(self, session: PlaywrightSession) -> list[list[str]]:
+        """Links of the rendered DOM, and a meta refresh target; none if the page will not say."""
+        try:
+            links = await session.evaluate(READ_LINKS)
+            refresh = await session.evaluate(READ_REFRESH)
+        except Exception as exc:  # noqa: BLE001 - a page too busy to answer keeps its audit result
+            logger.info("Could not read links of %s: %s", session.url, _short(exc))
+            return []
+        if refresh and "url=" in refresh.lower():
+            links.append([urljoin(session.url, refresh.split("=", 1)[1].strip(" '\"")), ""])
+        return links
 
     async def run_engine(self, engine: Engine, session: PlaywrightSession, standard: Standard) -> EngineResult:
         try:

@@ -78,11 +78,15 @@ class Baseline:
     engines: dict[str, str] = field(default_factory=dict)
     entries: list[Entry] = field(default_factory=list)
 
-    def find(self, organisation: str, group: IssueGroup) -> Optional[Entry]:
-        for entry in self.entries:
-            if entry.matches(organisation, group):
-                return entry
-        return None
+    def matching(self, organisation: str, group: IssueGroup) -> list[Entry]:
+        return [entry for entry in self.entries if entry.matches(organisation, group)]
+
+    def find(self, organisation: str, group: IssueGroup, today: Optional[date] = None) -> Optional[Entry]:
+        """The entry that accepts *group*: a valid one before an expired one."""
+        entries = self.matching(organisation, group)
+        if today is not None:
+            entries.sort(key=lambda e: e.expired(today))
+        return entries[0] if entries else None
 
 
 def page_path(url: str) -> str:
@@ -91,13 +95,21 @@ def page_path(url: str) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
+def escape_pattern(text: str) -> str:
+    """*text* as an fnmatch pattern that matches itself: ``[`` would start a character set.
+
+    ``?`` and ``*`` stay as they are, so the file stays readable; they still match themselves.
+    """
+    return text.replace("[", "[[]")
+
+
 def page_pattern(urls: list[str]) -> str:
-    """One page: its path. Several: their common path prefix followed by ``*``."""
+    """One page: its path. Several: the folder they share, followed by ``*``."""
     paths = sorted(page_path(u) for u in urls)
     if len(paths) == 1:
-        return paths[0]
+        return escape_pattern(paths[0])
     prefix = os.path.commonprefix(paths)
-    return prefix + "*"
+    return escape_pattern(prefix[: prefix.rfind("/") + 1]) + "*"
 
 
 def entry_for(organisation: str, group: IssueGroup, keep: Optional[Entry] = None) -> Entry:
@@ -117,12 +129,17 @@ def load_baseline(path: Path) -> Baseline:
         return Baseline()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ConfigError(f"{path}: not a readable baseline file: {exc}") from None
     if not isinstance(data, dict) or data.get("a11y_audit_baseline") != FORMAT_VERSION:
         raise ConfigError(f"{path}: not an a11y-audit baseline (expected \"a11y_audit_baseline\": {FORMAT_VERSION})")
     entries = []
-    for index, raw in enumerate(data.get("entries", [])):
+    raw_entries = data.get("entries", [])
+    if not isinstance(raw_entries, list):
+        raise ConfigError(f"{path}: entries: must be a list")
+    for index, raw in enumerate(raw_entries):
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{path}: entries[{index}]: must be an object, got {type(raw).__name__}")
         try:
             expires = raw.get("expires")
             entries.append(Entry(
@@ -156,16 +173,21 @@ class BaselineUpdate:
 
 
 def update_baseline(old: Baseline, current: dict[str, list[IssueGroup]], engines: dict[str, str]) -> BaselineUpdate:
-    """Accept what is there now: keep matching entries' reasons and owners, drop fixed ones."""
+    """Accept what is there now: keep matching entries' reasons and owners, drop fixed ones.
+
+    Only organisations in *current* are updated; other organisations' entries stay as they are.
+    """
     added, kept = [], []
     used: set[int] = set()
     for organisation, groups in sorted(current.items()):
         for group in groups:
-            previous = old.find(organisation, group)
-            if previous is not None:
-                used.add(id(previous))
-                kept.append(entry_for(organisation, group, keep=previous))
+            matching = old.matching(organisation, group)
+            used.update(id(e) for e in matching)
+            if matching:
+                kept.append(entry_for(organisation, group, keep=matching[0]))
             else:
                 added.append(entry_for(organisation, group))
-    removed = [e for e in old.entries if id(e) not in used]
-    return BaselineUpdate(Baseline(engines=dict(engines), entries=kept + added), added, kept, removed)
+    untouched = [e for e in old.entries if e.organisation not in current]
+    removed = [e for e in old.entries if id(e) not in used and e.organisation in current]
+    engines = {**old.engines, **engines} if untouched else dict(engines)
+    return BaselineUpdate(Baseline(engines=engines, entries=untouched + kept + added), added, kept, removed)

@@ -9,6 +9,7 @@ are escaped as GitHub documents.
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from typing import Any
@@ -20,6 +21,14 @@ from gate.verdict import ACCEPTED, ENGINE_CHANGE, IGNORED, NEW, Classified, Verd
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 _SARIF_LEVEL = {"critical": "error", "serious": "error", "moderate": "warning", "minor": "note"}
 _BASELINE_STATE = {NEW: "new", ENGINE_CHANGE: "new", ACCEPTED: "unchanged", IGNORED: "unchanged"}
+
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    """Page text may hold characters XML 1.0 cannot carry at all (form feed, escape)."""
+    return _XML_INVALID.sub("\ufffd", text)
 
 
 def _describe(c: Classified) -> str:
@@ -43,21 +52,21 @@ def junit_xml(verdict: Verdict) -> str:
         suite = ET.SubElement(root, "testsuite", name=org)
         s_tests = s_fail = s_err = 0
         for (url, rule), items in sorted(cases[org].items()):
-            case = ET.SubElement(suite, "testcase", classname=url, name=rule)
+            case = ET.SubElement(suite, "testcase", classname=_xml_text(url), name=rule)
             s_tests += 1
             failing = [c for c in items if c.fails]
             if failing:
                 s_fail += 1
-                failure = ET.SubElement(case, "failure", type=rule, message=_describe(failing[0]))
-                failure.text = "\n".join(f"{c.group.selector}\n{c.group.html}" for c in failing)
+                failure = ET.SubElement(case, "failure", type=rule, message=_xml_text(_describe(failing[0])))
+                failure.text = _xml_text("\n".join(f"{c.group.selector}\n{c.group.html}" for c in failing))
             else:
                 out = ET.SubElement(case, "system-out")
-                out.text = "; ".join(sorted({f"{c.status}: {c.group.selector}" for c in items}))
+                out.text = _xml_text("; ".join(sorted({f"{c.status}: {c.group.selector}" for c in items})))
         for o, url, error in verdict.page_errors:
             if o != org:
                 continue
-            case = ET.SubElement(suite, "testcase", classname=url, name="page-load")
-            ET.SubElement(case, "error", type="page-load", message=error)
+            case = ET.SubElement(suite, "testcase", classname=_xml_text(url), name="page-load")
+            ET.SubElement(case, "error", type="page-load", message=_xml_text(error))
             s_tests += 1
             s_err += 1
         suite.set("tests", str(s_tests))

@@ -118,9 +118,8 @@ def decide(
         verdict.page_errors += [(org.id, p.url, p.error) for p in org.pages if p.error]
         verdict.review += [(org.id, g) for g in group_findings(org.pages, NEEDS_REVIEW)]
         for group in group_findings(org.pages, VIOLATION):
-            entry = baseline.find(org.id, group)
-            if entry is not None:
-                matched.add(id(entry))
+            matched.update(id(e) for e in baseline.matching(org.id, group))
+            entry = baseline.find(org.id, group, today)
             if group.rule in policy.ignore_rules:
                 verdict.issues.append(Classified(org.id, group, IGNORED, entry))
             elif entry is not None and not entry.expired(today):

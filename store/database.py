@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import create_engine, event, inspect, select
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from config.errors import StoreError
@@ -73,8 +73,8 @@ def ensure_schema(url: str) -> None:
     """Create missing tables; fail clearly if the database is unreachable or foreign."""
     engine = sync_engine(url)
     try:
+        _create_tables(engine)
         with engine.begin() as conn:
-            Base.metadata.create_all(conn)
             stored = conn.execute(select(Meta.value).where(Meta.key == "schema_version")).scalar()
             if stored is None:
                 conn.execute(Meta.__table__.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
@@ -89,6 +89,18 @@ def ensure_schema(url: str) -> None:
         raise StoreError(f"--db {describe(url)}: {exc.__class__.__name__}: {exc}".splitlines()[0]) from None
     finally:
         engine.dispose()
+
+
+def _create_tables(engine: Engine, attempts: int = 5) -> None:
+    """CREATE TABLE for what is missing; two crawls starting at once may race on it."""
+    for attempt in range(attempts):
+        try:
+            with engine.begin() as conn:
+                Base.metadata.create_all(conn)
+            return
+        except (OperationalError, ProgrammingError, IntegrityError) as exc:
+            if "already exists" not in str(exc.orig) or attempt == attempts - 1:
+                raise
 
 
 def require_store(url: str) -> Engine:

@@ -68,6 +68,42 @@ class StoreReader:
             pairs.append((org, self.organisation_results(org.id, previous) if previous is not None else None))
         return pairs
 
+    def resumable_run(self, config_snapshot: dict) -> Optional[int]:
+        """The newest unfinished run (killed or interrupted) made with this very configuration."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(Run.id, Run.config).where(Run.status.in_(("running", "interrupted"))).order_by(Run.id.desc())
+            ).all()
+        for run_id, config in rows:
+            if config == config_snapshot:
+                return run_id
+        return None
+
+    def stored_pages(self, run_id: int) -> dict[tuple[str, str], dict[str, tuple[list, list]]]:
+        """(organisation, site URL) → {page URL: (links, redirects)} of a run, for resuming it."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(RunSite.organisation_id, RunSite.url, Page.url, Page.links, Page.redirects)
+                .join(Page, Page.site_id == RunSite.id)
+                .where(RunSite.run_id == run_id)
+            ).all()
+        stored: dict[tuple[str, str], dict[str, tuple[list, list]]] = defaultdict(dict)
+        for org_id, site_url, url, links, redirects in rows:
+            stored[(org_id, site_url)][url] = (list(links or []), list(redirects or []))
+        return dict(stored)
+
+    def run_counts(self, run_id: int) -> tuple[int, int, int]:
+        """(pages, pages with errors, findings) stored for a run."""
+        with self.engine.connect() as conn:
+            pages = conn.execute(select(func.count()).select_from(Page).where(Page.run_id == run_id)).scalar() or 0
+            errors = conn.execute(
+                select(func.count()).select_from(Page).where(Page.run_id == run_id, Page.error.is_not(None))
+            ).scalar() or 0
+            findings = conn.execute(
+                select(func.count()).select_from(FindingRow).where(FindingRow.run_id == run_id)
+            ).scalar() or 0
+        return pages, errors, findings
+
     def organisations_in_run(self, run_id: int) -> list[str]:
         with self.engine.connect() as conn:
             rows = conn.execute(

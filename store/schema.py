@@ -72,6 +72,7 @@ class Page(Base):
     audit_ms: Mapped[Optional[int]] = mapped_column(Integer)
     # engine name → {"version", "passes", "inapplicable", "error"}
     engines: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    links: Mapped[list[Any]] = mapped_column(JSON, default=list)
     audited_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

@@ -68,6 +68,14 @@ class RunWriter:
                     self.site_ids[(org_id, url)] = site.scalar_one()
         return self.run_id
 
+    async def attach(self, run_id: int) -> None:
+        """Continue writing an existing (interrupted) run."""
+        self.run_id = run_id
+        async with self.engine.begin() as conn:
+            rows = await conn.execute(select(RunSite.organisation_id, RunSite.url, RunSite.id).where(RunSite.run_id == run_id))
+            self.site_ids = {(org, url): site_id for org, url, site_id in rows}
+            await conn.execute(update(Run).where(Run.id == run_id).values(status="running", finished_at=None))
+
     async def record_versions(self, engines: dict[str, str], browser: dict[str, str]) -> None:
         """Store engine and browser versions once they are known (after the first page)."""
         async with self.engine.begin() as conn:
@@ -87,7 +95,7 @@ class RunWriter:
                     status=page.status, title=page.title, error=page.error, depth=page.depth,
                     redirects=list(page.redirects), content_type=page.content_type,
                     fetch_ms=page.fetch_ms, render_ms=page.render_ms, audit_ms=page.audit_ms,
-                    engines=engines, audited_at=_now(),
+                    engines=engines, links=page.links, audited_at=_now(),
                 ).returning(Page.id)
             )
             page_id = result.scalar()
@@ -117,11 +125,6 @@ class RunWriter:
                     content_type=doc.content_type, status=doc.status, size=doc.size,
                 )
             )
-
-    async def stored_urls(self) -> set[tuple[int, str]]:
-        async with self.engine.connect() as conn:
-            rows = await conn.execute(select(Page.site_id, Page.url).where(Page.run_id == self.run_id))
-            return {(site_id, url) for site_id, url in rows}
 
     async def finish_run(self, status: str) -> None:
         async with self.engine.begin() as conn:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,43 @@ def write_config(path: Path, organisations: list[dict], **crawl) -> Path:
     }
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     return path
+
+
+def _hang(origin: str):
+    time.sleep(60)  # longer than any page timeout: the resource never arrives in time
+    return 200, {"Content-Type": "image/png"}, b""
+
+
+def _big_dom(origin: str):
+    rows = "".join(f"<div><span>Item {i}</span></div>" for i in range(60_000))
+    body = f"<!doctype html><html lang='en'><head><title>Big DOM</title></head><body><main><h1>Big</h1><img src='/pixel.png'>{rows}</main></body></html>"
+    return 200, {"Content-Type": "text/html; charset=utf-8"}, body.encode()
+
+
+def _huge(origin: str):
+    return 200, {"Content-Type": "text/html; charset=utf-8"}, b"<!doctype html><title>Huge</title>" + b"x" * (6 * 1024 * 1024)
+
+
+def _download(origin: str):
+    return 200, {"Content-Type": "application/octet-stream", "Content-Disposition": "attachment; filename=data.bin"}, b"\0" * 1024
+
+
+HOSTILE_ROUTES = {
+    "/redirect-loop": redirect("/redirect-loop-2"),
+    "/redirect-loop-2": redirect("/redirect-loop"),
+    "/hang": _hang,
+    "/big-dom.html": _big_dom,
+    "/huge.html": _huge,
+    "/download.bin": _download,
+}
+
+
+@pytest.fixture(scope="session")
+def hostile_site():
+    """Pages that try to break the crawler: dialogs, popups, loops, hangs, crashes, huge pages."""
+    server = SiteServer(FIXTURES / "hostile", routes=dict(HOSTILE_ROUTES)).start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")
