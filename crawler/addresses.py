@@ -73,3 +73,37 @@ class AddressPolicy:
             if not self.address_allowed(address):
                 return f"refused private address {address} for host {host} (see crawl.allow_private_addresses)"
         return None
+
+
+#: Host patterns of special ranges for Chromium's resolver. Octet-aligned, so they
+#: can be written as wildcards; the exact check is AddressPolicy's, on every request.
+_SPECIAL_HOST_PATTERNS = (
+    "localhost", "*.localhost", "0.*", "10.*", "127.*", "169.254.*", "192.168.*",
+    *(f"172.{n}.*" for n in range(16, 32)),
+    "[::1]", "[fc*", "[fd*", "[fe80:*",
+)
+
+
+def resolver_rules(allowances: list[Union[bool, tuple[Network, ...]]]) -> str | None:
+    """A ``--host-resolver-rules`` value that makes special addresses unresolvable in Chromium.
+
+    Routes already abort every refused request, but Chromium opens a TCP connection
+    to a navigation's target (its loading predictor preconnects) before the route is
+    asked: a page could make the browser knock on the auditor's network. One browser
+    serves every site of a run, so networks allowed for any site are left reachable
+    (widened to whole octets); ``None`` when some site allows everything.
+    """
+    if any(allow is True for allow in allowances):
+        return None
+    rules = [f"MAP {pattern} ~NOTFOUND" for pattern in _SPECIAL_HOST_PATTERNS]
+    for allow in allowances:
+        if isinstance(allow, bool):
+            continue
+        for net in allow:
+            if net.version != 4:
+                rules.append(f"EXCLUDE [{net.network_address}]" if net.num_addresses == 1 else "")
+                continue
+            octets = str(net.network_address).split(".")
+            whole = net.prefixlen // 8
+            rules.append("EXCLUDE " + ".".join(octets[:whole] + (["*"] if whole < 4 else [])))
+    return ", ".join(rule for rule in rules if rule)

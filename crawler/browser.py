@@ -24,6 +24,9 @@ logger = logging.getLogger(__name__)
 
 #: meta key holding (status, headers, body) of the document fetched in phase one.
 DOCUMENT_META = "a11y_document"
+SCRIPT_REDIRECT_STUB = b"<!doctype html><title>Redirected by a script</title>"
+#: meta key set to the target when a page redirected by script before it was parsed.
+SCRIPT_REDIRECT_META = "a11y_script_redirect"
 
 
 def find_chromium(configured: Optional[str] = None) -> Optional[str]:
@@ -40,8 +43,12 @@ def find_chromium(configured: Optional[str] = None) -> Optional[str]:
     return None
 
 
-def launch_options(executable: Optional[str]) -> dict[str, Any]:
+def launch_options(executable: Optional[str], resolver_rules: Optional[str] = None) -> dict[str, Any]:
+    """Playwright launch options for a headless Chromium; *resolver_rules* (see
+    :func:`crawler.addresses.resolver_rules`) keep it from connecting to refused hosts."""
     options: dict[str, Any] = {"headless": True, "args": list(CHROMIUM_ARGS)}
+    if resolver_rules:
+        options["args"].append(f"--host-resolver-rules={resolver_rules}")
     if executable:
         options["executable_path"] = executable
     return options
@@ -54,9 +61,17 @@ async def init_page(page, request) -> None:
     calls routes in reverse order of registration); ``fallback()`` hands a request
     on to scrapy-playwright's handler.
     """
-    status, headers, body = request.meta.pop(DOCUMENT_META)
+    # Not popped: scrapy-playwright retries a page whose browser went away, and calls us again.
+    status, headers, body = request.meta[DOCUMENT_META]
     policy: AddressPolicy = request.meta["a11y_policy"]
     served = False
+    parsed = False
+
+    def on_parsed(_page) -> None:
+        nonlocal parsed
+        parsed = True
+
+    page.on("domcontentloaded", on_parsed)
 
     # Dialogs would block the page until answered; popups are closed at once.
     page.on("dialog", lambda dialog: asyncio.ensure_future(_dismiss(dialog)))
@@ -72,9 +87,17 @@ async def init_page(page, request) -> None:
             if not served:
                 served = True
                 await route.fulfill(status=status, headers=headers, body=body)
-            else:
-                request.meta.setdefault("a11y_navigations", []).append(pw_request.url)
+                return
+            request.meta.setdefault("a11y_navigations", []).append(pw_request.url)
+            if parsed:
+                # The document is being audited: "no content" keeps it where it is.
                 await route.fulfill(status=204, body=b"")
+            else:
+                # A redirect by script while the page is parsed (a browser would never show
+                # the rest): a stub document ends the render at once; the spider treats the
+                # page as a redirect.
+                request.meta.setdefault(SCRIPT_REDIRECT_META, pw_request.url)
+                await route.fulfill(status=200, content_type="text/html", body=SCRIPT_REDIRECT_STUB)
             return
         if pw_request.method not in ("GET", "HEAD"):
             await route.abort("blockedbyclient")
@@ -86,7 +109,17 @@ async def init_page(page, request) -> None:
             return
         await route.fallback()
 
+    async def handle_websocket(ws) -> None:
+        # WebSockets bypass page.route; unanswered, a routed socket never reaches a server.
+        reason = await policy.refusal(ws.url)
+        if reason:
+            logger.debug("Blocked WebSocket %s: %s", ws.url, reason)
+            await ws.close()
+        else:
+            ws.connect_to_server()
+
     await page.route("**", handle)
+    await page.route_web_socket("**", handle_websocket)
 
 
 async def _dismiss(dialog) -> None:

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from config.defaults import TOOL_NAME
 from config.loader import RunConfig
+from crawler.addresses import resolver_rules
 from crawler.browser import find_chromium, launch_options
 
 PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
@@ -54,7 +55,10 @@ def scrapy_settings(config: RunConfig, log_level: str = "INFO") -> dict[str, Any
         "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
         "DOWNLOAD_HANDLERS": {"http": PLAYWRIGHT_HANDLER, "https": PLAYWRIGHT_HANDLER},
         "PLAYWRIGHT_BROWSER_TYPE": "chromium",
-        "PLAYWRIGHT_LAUNCH_OPTIONS": launch_options(find_chromium(config.browser_executable)),
+        "PLAYWRIGHT_LAUNCH_OPTIONS": launch_options(
+            find_chromium(config.browser_executable),
+            resolver_rules([site.allowed_networks() for site in sites]),
+        ),
         "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": timeout * 1000,
         "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": config.concurrency,
         "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.GuardMiddleware": 50},

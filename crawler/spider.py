@@ -33,7 +33,7 @@ from audits.engines import Engine
 from audits.model import DocumentResult, EngineResult, PageResult, Standard
 from config.loader import RunConfig, SiteSettings
 from crawler.addresses import AddressPolicy
-from crawler.browser import DOCUMENT_META, PlaywrightSession, init_page
+from crawler.browser import DOCUMENT_META, SCRIPT_REDIRECT_META, PlaywrightSession, init_page
 from crawler.middlewares import OutOfScope
 from crawler.scope import SiteScope
 
@@ -270,6 +270,8 @@ class AuditSpider(scrapy.Spider):
                     "service_workers": "block",
                 },
                 "playwright_page_init_callback": init_page,
+                # DOMContentLoaded, bounded by the page timeout: a page whose scripts never
+                # let it be parsed (a busy loop) fails here instead of hanging later.
                 "playwright_page_goto_kwargs": {
                     "wait_until": "domcontentloaded",
                     "timeout": state.settings.page_timeout * 1000,
@@ -311,6 +313,12 @@ class AuditSpider(scrapy.Spider):
         state = self.sites[response.meta["a11y_site"]]
         result: PageResult = response.meta["a11y_result"]
         page = response.meta["playwright_page"]
+        response.meta.pop(DOCUMENT_META, None)  # the fetched body is no longer needed
+        if SCRIPT_REDIRECT_META in response.meta:
+            await _close(page)
+            for item in self.script_redirect(state, result, response.meta[SCRIPT_REDIRECT_META]):
+                yield item
+            return
         links: list[list[str]] = []
         timeout = state.settings.page_timeout
         try:
@@ -370,17 +378,30 @@ class AuditSpider(scrapy.Spider):
         page = request.meta.get("playwright_page")
         if page is not None:
             await _close(page)
+        state = self.sites[request.meta["a11y_site"]]
         result: PageResult = request.meta["a11y_result"]
+        if SCRIPT_REDIRECT_META in request.meta:
+            for item in self.script_redirect(state, result, request.meta[SCRIPT_REDIRECT_META]):
+                yield item
+            return
         result.error = f"render failed: {_reason(failure)}"
         yield result
+
+    def script_redirect(self, state: SiteState, result: PageResult, target: str) -> Iterable[scrapy.Request]:
+        """Redirected by a script before it was parsed: like an HTTP redirect, the source
+        is not a page of its own, and the target is followed (if it is in scope)."""
+        logger.info("%s redirects by script to %s", result.url, target)
+        yield from self.release(state)
+        yield from self.follow_page(state, target, result.depth + 1)
 
 
 async def _settle(page, seconds: float) -> None:
     """Give the page a moment to finish loading; a page that never does is audited as it is."""
-    try:
-        await page.wait_for_load_state("load", timeout=seconds * 1000)
-    except Exception:  # noqa: BLE001 - never-ending resources are common and not an error
-        pass
+    for state in ("domcontentloaded", "load"):
+        try:
+            await page.wait_for_load_state(state, timeout=seconds * 1000)
+        except Exception:  # noqa: BLE001 - never-ending resources are common and not an error
+            return
 
 
 async def _close(page) -> None:
@@ -398,4 +419,11 @@ def _short(exc: BaseException) -> str:
 
 
 def _reason(failure: Failure) -> str:
-    return _short(failure.value)
+    text = _short(failure.value)
+    if "Timeout" in text and "exceeded" in text:
+        return "did not load within page_timeout"
+    if "max redirections reached" in text:
+        return "redirect loop (too many redirects)"
+    if "larger than download max size" in text:
+        return "response larger than max_response_bytes"
+    return text

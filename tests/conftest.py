@@ -45,7 +45,7 @@ def _hang(origin: str):
 
 
 def _big_dom(origin: str):
-    rows = "".join(f"<div><span>Item {i}</span></div>" for i in range(60_000))
+    rows = "".join(f"<div><span>Item {i}</span></div>" for i in range(60_000))  # 120,000 elements
     body = f"<!doctype html><html lang='en'><head><title>Big DOM</title></head><body><main><h1>Big</h1><img src='/pixel.png'>{rows}</main></body></html>"
     return 200, {"Content-Type": "text/html; charset=utf-8"}, body.encode()
 
