@@ -66,6 +66,9 @@ class EngineResult:
     passes: int = 0
     inapplicable: int = 0
     error: Optional[str] = None
+    #: What the engine observed that site-level checks need later (e.g. navigation links,
+    #: declared language): stored with the page, JSON-serialisable.
+    facts: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -118,6 +121,8 @@ class DocumentResult:
     content_type: Optional[str] = None
     status: Optional[int] = None
     size: Optional[int] = None
+    #: Results of document checks (e.g. PDF tagging, language, title): [{"check", "outcome", "wcag", "evidence"}].
+    checks: list[dict] = field(default_factory=list)
 
 
 @dataclass

@@ -62,7 +62,7 @@ class RunSection(CrawlOverrides):
     """The ``crawl`` section: crawl defaults plus settings that apply to the whole run."""
 
     browser_executable: Optional[str] = None
-    engines: Optional[list[Literal["axe"]]] = None
+    engines: Optional[list[str]] = Field(default=None, min_length=1)
     tls_verify: Optional[StrictBool] = None
 
 

@@ -153,3 +153,16 @@ class PlaywrightSession(PageSession):
                 logger.debug("Could not inject into frame %s: %s", frame.url, exc)
 
         await asyncio.wait_for(asyncio.gather(*(into(f) for f in self.page.frames)), self.timeout)
+
+    async def press(self, key: str) -> None:
+        await asyncio.wait_for(self.page.keyboard.press(key), self.timeout)
+
+    async def viewport(self) -> tuple[int, int]:
+        size = self.page.viewport_size or {"width": 1280, "height": 720}
+        return size["width"], size["height"]
+
+    async def set_viewport(self, width: int, height: int) -> None:
+        await asyncio.wait_for(self.page.set_viewport_size({"width": width, "height": height}), self.timeout)
+
+    async def screenshot(self, clip: dict[str, float] | None = None) -> bytes:
+        return await self.page.screenshot(clip=clip, timeout=self.timeout * 1000, animations="disabled")

@@ -56,7 +56,10 @@ def run_crawl(config: RunConfig, log_level: str = "INFO", resume: bool = False) 
         logger.info("Resuming run %s: %d pages already stored", resume_run_id,
                     sum(len(pages) for pages in stored.values()))
 
-    engines = [get_engine(name) for name in config.engines]
+    try:
+        engines = [get_engine(name) for name in config.engines]
+    except KeyError as exc:
+        raise ConfigError(f"{config.source}: crawl > engines: {exc.args[0]}") from None
     process = CrawlerProcess(scrapy_settings(config, log_level))
     quiet_noisy_loggers()
     crawler = process.create_crawler(AuditSpider)
@@ -68,6 +71,7 @@ def run_crawl(config: RunConfig, log_level: str = "INFO", resume: bool = False) 
     reason = stats.get_value("finish_reason") or "unknown"
     if run_id is None:
         raise CrawlStartError("the crawl could not start (see the log above)")
+    site_level_checks(store, reader, run_id)
     pages, errors, findings = reader.run_counts(run_id)
     status = "finished" if reason == "finished" else ("interrupted" if reason == "shutdown" else "failed")
     if status == "finished" and pages == errors:
@@ -77,3 +81,17 @@ def run_crawl(config: RunConfig, log_level: str = "INFO", resume: bool = False) 
     store.dispose()
     return CrawlSummary(run_id=run_id, pages=pages, page_errors=errors, findings=findings, status=status,
                         finish_reason=reason)
+
+
+def site_level_checks(store, reader: StoreReader, run_id: int) -> None:
+    """Checks over a whole site (consistent navigation, duplicate titles …), computed from
+    the stored pages once the crawl is over, and stored as findings of those pages."""
+    from audits.site_checks import site_findings
+    from store.writer import add_site_findings
+
+    for org_id in reader.organisations_in_run(run_id):
+        results = reader.organisation_results(org_id, run_id)
+        for site in results.sites:
+            found = site_findings(site.url, site.pages)
+            if found:
+                add_site_findings(store, run_id, {(site.url, url): items for url, items in found.items()})

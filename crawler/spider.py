@@ -29,6 +29,7 @@ from scrapy.http import Response
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
+from audits.documents import check_document
 from audits.engines import Engine
 from audits.model import DocumentResult, EngineResult, PageResult, Standard
 from config.loader import RunConfig, SiteSettings
@@ -240,6 +241,7 @@ class AuditSpider(scrapy.Spider):
                 yield DocumentResult(
                     url=final, site_url=state.settings.url, organisation_id=state.settings.organisation_id,
                     content_type=content_type, status=response.status, size=len(response.body),
+                    checks=check_document(content_type, response.body),
                 )
             return
 

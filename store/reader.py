@@ -165,7 +165,7 @@ class StoreReader:
                     engines=[
                         EngineResult(
                             engine=name_, version=e.get("version", ""), passes=e.get("passes", 0),
-                            inapplicable=e.get("inapplicable", 0), error=e.get("error"),
+                            inapplicable=e.get("inapplicable", 0), error=e.get("error"), facts=e.get("facts") or {},
                         )
                         for name_, e in (p.engines or {}).items()
                     ],
@@ -175,7 +175,7 @@ class StoreReader:
             sites[d.site_id].documents.append(
                 DocumentResult(
                     url=d.url, site_url=sites[d.site_id].url, organisation_id=org_id,
-                    content_type=d.content_type, status=d.status, size=d.size,
+                    content_type=d.content_type, status=d.status, size=d.size, checks=list(d.checks or []),
                 )
             )
         first = site_rows[0].settings if site_rows else {}

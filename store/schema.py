@@ -110,6 +110,7 @@ class Document(Base):
     content_type: Mapped[Optional[str]] = mapped_column(String(200))
     status: Mapped[Optional[int]] = mapped_column(Integer)
     size: Mapped[Optional[int]] = mapped_column(Integer)
+    checks: Mapped[list[Any]] = mapped_column(JSON, default=list)
 
 
 class Meta(Base):

@@ -85,7 +85,8 @@ class RunWriter:
         """Commit *page* and its findings in one transaction; False if it was already stored."""
         site_id = self.site_ids[(page.organisation_id, page.site_url)]
         engines = {
-            e.engine: {"version": e.version, "passes": e.passes, "inapplicable": e.inapplicable, "error": e.error}
+            e.engine: {"version": e.version, "passes": e.passes, "inapplicable": e.inapplicable, "error": e.error,
+                       "facts": e.facts}
             for e in page.engines
         }
         async with self.engine.begin() as conn:
@@ -122,7 +123,7 @@ class RunWriter:
             await conn.execute(
                 self._insert_ignore(Document).values(
                     run_id=self.run_id, site_id=site_id, url=doc.url,
-                    content_type=doc.content_type, status=doc.status, size=doc.size,
+                    content_type=doc.content_type, status=doc.status, size=doc.size, checks=doc.checks,
                 )
             )
 
@@ -132,3 +133,32 @@ class RunWriter:
 
     async def close(self) -> None:
         await self.engine.dispose()
+
+
+def add_site_findings(engine, run_id: int, findings: dict[tuple[str, str], list]) -> int:
+    """Attach findings of site-level checks (computed from stored pages after a crawl)
+    to the pages they concern: {(site URL, page URL): [Finding]}. Returns how many."""
+    from sqlalchemy import insert as sync_insert
+
+    count = 0
+    with engine.begin() as conn:
+        rows = conn.execute(
+            select(Page.id, RunSite.url, Page.url).join(RunSite, RunSite.id == Page.site_id).where(Page.run_id == run_id)
+        ).all()
+        ids = {(site_url, url): page_id for page_id, site_url, url in rows}
+        values = []
+        for key, items in findings.items():
+            page_id = ids.get(key)
+            if page_id is None:
+                continue
+            for f in items:
+                values.append({
+                    "page_id": page_id, "run_id": run_id, "engine": f.engine, "rule": f.rule, "outcome": f.outcome,
+                    "impact": f.impact, "wcag": list(f.wcag), "tags": list(f.tags), "selector": f.selector,
+                    "html": f.html, "summary": f.summary, "help": f.help, "help_url": f.help_url,
+                    "fingerprint": f.fingerprint,
+                })
+        if values:
+            conn.execute(sync_insert(FindingRow), values)
+            count = len(values)
+    return count

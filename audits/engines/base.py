@@ -30,6 +30,19 @@ class PageSession(Protocol):
     async def inject(self, source: str) -> None:
         """Run the script *source* in the top document and in every frame."""
 
+    async def press(self, key: str) -> None:
+        """Send a real key press to the focused element (``"Tab"``, ``"Shift+Tab"``, ``"Enter"``)."""
+
+    async def viewport(self) -> tuple[int, int]:
+        """The viewport's width and height in CSS pixels."""
+
+    async def set_viewport(self, width: int, height: int) -> None:
+        """Resize the viewport (reflow at 320 px, 200 % zoom as half the width). Engines
+        that change it restore it before they return."""
+
+    async def screenshot(self, clip: dict[str, float] | None = None) -> bytes:
+        """A PNG of the viewport, or of *clip* (``x``, ``y``, ``width``, ``height`` in CSS px)."""
+
 
 class Engine(ABC):
     """An audit engine registered by :attr:`name` (see :mod:`audits.engines`)."""
