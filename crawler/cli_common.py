@@ -66,6 +66,12 @@ def crawl_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--level", type=click.Choice(["A", "AA"]), help="WCAG conformance level."),
         click.option("--allow-private-addresses", is_flag=True, default=None,
                      help="Allow loopback, private and link-local targets."),
+        click.option("--browser", type=click.Choice(["playwright", "selenium"]), default=None,
+                     help="Rendering engine (default: playwright)."),
+        click.option("--webdriver-url", default=None,
+                     help="Remote WebDriver (e.g. a Selenium Grid) to render with; implies --browser selenium."),
+        click.option("--browser-name", type=click.Choice(["chromium", "firefox"]), default=None,
+                     help="Browser for Selenium (firefox needs geckodriver on the PATH)."),
     ]
     for option in reversed(options):
         func = option(func)

@@ -60,10 +60,14 @@ def run_crawl(config: RunConfig, log_level: str = "INFO", resume: bool = False) 
         engines = [get_engine(name) for name in config.engines]
     except KeyError as exc:
         raise ConfigError(f"{config.source}: crawl > engines: {exc.args[0]}") from None
+    pool = None
+    if config.browser == "selenium":
+        pool, engines = selenium_setup(config, engines)
     process = CrawlerProcess(scrapy_settings(config, log_level))
     quiet_noisy_loggers()
     crawler = process.create_crawler(AuditSpider)
-    process.crawl(crawler, run_config=config, engines=engines, resume_run_id=resume_run_id, stored_pages=stored)
+    process.crawl(crawler, run_config=config, engines=engines, resume_run_id=resume_run_id, stored_pages=stored,
+                  pool=pool)
     process.start()
 
     stats = crawler.stats
@@ -95,3 +99,25 @@ def site_level_checks(store, reader: StoreReader, run_id: int) -> None:
             found = site_findings(site.url, site.pages)
             if found:
                 add_site_findings(store, run_id, {(site.url, url): items for url, items in found.items()})
+
+
+def selenium_setup(config: RunConfig, engines: list):
+    """A WebDriver pool sized by the concurrency setting, and axe through axe-selenium-python."""
+    from audits.engines.axe import AxeEngine
+    from crawler.addresses import resolver_rules
+    from crawler.browser import find_chromium
+    from crawler.selenium_browser import DriverPool, SeleniumAxe, driver_factory
+
+    sites = config.sites
+    timeout = max(site.page_timeout for site in sites)
+    factory = driver_factory(
+        webdriver_url=config.webdriver_url,
+        browser_name=config.browser_name,
+        executable=find_chromium(config.browser_executable) if config.browser_name == "chromium" else None,
+        user_agent=sites[0].user_agent,
+        page_timeout=timeout,
+        resolver_rules=resolver_rules([site.allowed_networks() for site in sites]),
+    )
+    pool = DriverPool(factory, size=config.concurrency, call_timeout=timeout + 15)
+    engines = [SeleniumAxe(e.script_path, e.max_nodes) if type(e) is AxeEngine else e for e in engines]
+    return pool, engines

@@ -26,6 +26,7 @@ def scrapy_settings(config: RunConfig, log_level: str = "INFO") -> dict[str, Any
     # Rendering is one slot for the whole run: `concurrency` pages in the browser at once.
     slots["render"] = {"concurrency": config.concurrency, "delay": 0}
     timeout = max(site.page_timeout for site in sites)
+    handlers = {"http": PLAYWRIGHT_HANDLER, "https": PLAYWRIGHT_HANDLER} if config.browser == "playwright" else {}
     return {
         "BOT_NAME": TOOL_NAME,
         "USER_AGENT": sites[0].user_agent,
@@ -53,7 +54,7 @@ def scrapy_settings(config: RunConfig, log_level: str = "INFO") -> dict[str, Any
         "AUTOTHROTTLE_ENABLED": any(site.autothrottle for site in sites),
         "AUTOTHROTTLE_START_DELAY": max(0.5, min(site.delay for site in sites)),
         "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
-        "DOWNLOAD_HANDLERS": {"http": PLAYWRIGHT_HANDLER, "https": PLAYWRIGHT_HANDLER},
+        "DOWNLOAD_HANDLERS": handlers,
         "PLAYWRIGHT_BROWSER_TYPE": "chromium",
         "PLAYWRIGHT_LAUNCH_OPTIONS": launch_options(
             find_chromium(config.browser_executable),

@@ -30,7 +30,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from audits.documents import check_document
-from audits.engines import Engine
+from audits.engines import Engine, PageSession
 from audits.model import DocumentResult, EngineResult, PageResult, Standard
 from config.loader import RunConfig, SiteSettings
 from crawler.addresses import AddressPolicy
@@ -97,12 +97,15 @@ class AuditSpider(scrapy.Spider):
         engines: list[Engine],
         resume_run_id: Optional[int] = None,
         stored_pages: Optional[dict[tuple[str, str], dict[str, tuple[list, list]]]] = None,
+        pool: Any = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.run_config = run_config
         self.engines = engines
         self.resume_run_id = resume_run_id
+        #: Selenium's driver pool (None: Playwright renders through scrapy-playwright).
+        self.pool = pool
         stored_pages = stored_pages or {}
         self.sites = [
             SiteState(i, site, SiteScope(site), AddressPolicy(site.allowed_networks()),
@@ -110,6 +113,10 @@ class AuditSpider(scrapy.Spider):
             for i, site in enumerate(run_config.sites)
         ]
         self.versions_recorded = False
+
+    def closed(self, reason: str) -> None:
+        if self.pool is not None:
+            self.pool.close()
 
     # -- discovery -----------------------------------------------------------------
 
@@ -213,7 +220,7 @@ class AuditSpider(scrapy.Spider):
 
     # -- step 1: fetch ---------------------------------------------------------------
 
-    def parse_fetched(self, response: Response) -> Iterable[Any]:
+    async def parse_fetched(self, response: Response) -> AsyncIterator[Any]:
         state = self.sites[response.meta["a11y_site"]]
         depth = response.meta["a11y_depth"]
         redirects = tuple(response.meta.get("redirect_urls", ()))
@@ -221,11 +228,13 @@ class AuditSpider(scrapy.Spider):
         if redirects and final != state.scope.canonical(redirects[0]):
             # One page, one audit: a redirect to a page already seen adds nothing.
             if final in state.seen:
-                yield from self.release(state)
+                for item in self.release(state):
+                    yield item
                 return
             state.seen.add(final)
             if final in state.stored:
-                yield from self.expand_stored(state, final, depth)
+                for item in self.expand_stored(state, final, depth):
+                    yield item
                 return
         base = self.page_result(state, response, final, depth, redirects)
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").split(";")[0].strip().lower()
@@ -236,13 +245,19 @@ class AuditSpider(scrapy.Spider):
             yield base
             return
         if not content_type.startswith(HTML_TYPES):
-            yield from self.release(state)
+            for item in self.release(state):
+                yield item
             if content_type.startswith(DOCUMENT_TYPES):
                 yield DocumentResult(
                     url=final, site_url=state.settings.url, organisation_id=state.settings.organisation_id,
                     content_type=content_type, status=response.status, size=len(response.body),
                     checks=check_document(content_type, response.body),
                 )
+            return
+
+        if self.pool is not None:
+            async for item in self.render_with_selenium(state, base, response.url):
+                yield item
             return
 
         headers = {
@@ -324,27 +339,14 @@ class AuditSpider(scrapy.Spider):
         links: list[list[str]] = []
         timeout = state.settings.page_timeout
         try:
-            session = PlaywrightSession(page, timeout)
             await _settle(page, min(5.0, timeout / 2))
             result.render_ms = int((time.monotonic() - response.meta["a11y_render_started"]) * 1000)
             result.title = await asyncio.wait_for(page.title(), timeout) or None
-            audit_started = time.monotonic()
-            for engine in self.engines:
-                result.engines.append(await self.run_engine(engine, session, state.standard))
-            result.findings = [f for e in result.engines for f in e.findings]
-            result.audit_ms = int((time.monotonic() - audit_started) * 1000)
-            failed = [f"{e.engine} failed: {e.error}" for e in result.engines if e.error]
-            if failed:
-                result.error = "; ".join(failed)
-            links = await self.read_links(session)
-            result.links = links
+            links = await self.audit(state, result, PlaywrightSession(page, timeout))
             if not self.versions_recorded:
-                self.versions_recorded = True
                 browser = page.context.browser
-                result_browser = {"name": "chromium", "version": browser.version if browser else "unknown",
-                                  "driver": "playwright"}
-                self.crawler.stats.set_value("a11y/browser", result_browser)
-                self.crawler.stats.set_value("a11y/engines", {e.engine: e.version for e in result.engines})
+                self.record_versions(result, {"name": "chromium", "version": browser.version if browser else "unknown",
+                                              "driver": "playwright"})
         except Exception as exc:  # noqa: BLE001 - a broken page is a page with an error
             result.error = result.error or f"render failed: {_short(exc)}"
         finally:
@@ -356,7 +358,47 @@ class AuditSpider(scrapy.Spider):
             for request in self.follow_page(state, href, result.depth + 1, text):
                 yield request
 
-    async def read_links(self, session: PlaywrightSession) -> list[list[str]]:
+    async def render_with_selenium(self, state: SiteState, result: PageResult, url: str) -> AsyncIterator[Any]:
+        """Step 2 with Selenium: a pooled WebDriver session loads the page (in our threads)."""
+        from crawler.selenium_browser import SeleniumSession, browser_info
+
+        links: list[list[str]] = []
+        started = time.monotonic()
+        try:
+            async with self.pool.driver() as driver:
+                session = SeleniumSession(driver, self.pool)
+                await session.load(url)
+                result.render_ms = int((time.monotonic() - started) * 1000)
+                result.title = await self.pool.call(lambda: driver.title) or None
+                links = await self.audit(state, result, session)
+                if not self.versions_recorded:
+                    self.record_versions(result, await self.pool.call(browser_info, driver, self.run_config.webdriver_url))
+        except Exception as exc:  # noqa: BLE001 - a broken page (or driver) is a page with an error
+            result.error = result.error or f"render failed: {_short(exc)}"
+        yield result
+        for href, text in links:
+            for request in self.follow_page(state, href, result.depth + 1, text):
+                yield request
+
+    async def audit(self, state: SiteState, result: PageResult, session: PageSession) -> list[list[str]]:
+        """Run every engine on the rendered page, then read its links (for any browser engine)."""
+        audit_started = time.monotonic()
+        for engine in self.engines:
+            result.engines.append(await self.run_engine(engine, session, state.standard))
+        result.findings = [f for e in result.engines for f in e.findings]
+        result.audit_ms = int((time.monotonic() - audit_started) * 1000)
+        failed = [f"{e.engine} failed: {e.error}" for e in result.engines if e.error]
+        if failed:
+            result.error = "; ".join(failed)
+        result.links = await self.read_links(session)
+        return result.links
+
+    def record_versions(self, result: PageResult, browser: dict[str, str]) -> None:
+        self.versions_recorded = True
+        self.crawler.stats.set_value("a11y/browser", browser)
+        self.crawler.stats.set_value("a11y/engines", {e.engine: e.version for e in result.engines})
+
+    async def read_links(self, session: PageSession) -> list[list[str]]:
         """Links of the rendered DOM, and a meta refresh target; none if the page will not say."""
         try:
             links = await session.evaluate(READ_LINKS)
@@ -368,7 +410,7 @@ class AuditSpider(scrapy.Spider):
             links.append([urljoin(session.url, refresh.split("=", 1)[1].strip(" '\"")), ""])
         return links
 
-    async def run_engine(self, engine: Engine, session: PlaywrightSession, standard: Standard) -> EngineResult:
+    async def run_engine(self, engine: Engine, session: PageSession, standard: Standard) -> EngineResult:
         try:
             return await engine.audit(session, standard)
         except Exception as exc:  # noqa: BLE001 - one engine failing must not lose the others

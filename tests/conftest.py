@@ -101,14 +101,14 @@ def postgres_url() -> str | None:
     return url
 
 
-def crawl_fixture_site(server: SiteServer, workdir: Path, db: str) -> dict:
+def crawl_fixture_site(server: SiteServer, workdir: Path, db: str, *flags: str) -> dict:
     """Crawl the fixture site into *db*; returns the process, store and request log."""
     server.log.clear()
     config = write_config(
         workdir / "a11y.yaml",
         [{"id": "fixture-org", "name": "Fixture <Org>", "sites": [{"url": server.origin + "/"}]}],
     )
-    proc = run_cli("crawl", str(config), "--db", db, cwd=workdir)
+    proc = run_cli("crawl", str(config), "--db", db, *flags, cwd=workdir)
     return {"proc": proc, "db": db, "dir": workdir, "origin": server.origin, "log": list(server.log)}
 
 

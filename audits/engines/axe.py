@@ -73,6 +73,30 @@ def format_target(target: list[Any]) -> str:
     return " |> ".join(parts)
 
 
+def reduce_axe_results(result: dict[str, Any], max_nodes: int = MAX_NODES_PER_RULE) -> dict[str, Any]:
+    """A full ``axe.run`` result in the reduced shape :data:`RUN_AXE` returns (for engines
+    that cannot reduce inside the page, such as axe-selenium-python's ``Axe.run``)."""
+    rules: dict[str, Any] = {}
+    findings = []
+    for key, outcome in (("violations", "violation"), ("incomplete", "needs-review")):
+        for rule in result.get(key, []):
+            rules[rule["id"]] = {"help": rule.get("help"), "helpUrl": rule.get("helpUrl"),
+                                 "tags": rule.get("tags", []), "impact": rule.get("impact")}
+            for node in rule.get("nodes", [])[:max_nodes]:
+                findings.append({
+                    "rule": rule["id"], "outcome": outcome, "impact": node.get("impact") or rule.get("impact"),
+                    "target": node.get("target"), "ancestry": node.get("ancestry"), "html": node.get("html"),
+                    "summary": node.get("failureSummary") or "",
+                })
+    return {
+        "version": (result.get("testEngine") or {}).get("version"),
+        "findings": findings,
+        "rules": rules,
+        "passes": len(result.get("passes", [])),
+        "inapplicable": len(result.get("inapplicable", [])),
+    }
+
+
 class AxeEngine(Engine):
     """axe-core through :class:`PageSession`: one injection per frame, one ``axe.run``."""
 

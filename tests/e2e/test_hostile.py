@@ -59,14 +59,16 @@ def test_every_hostile_page_is_a_recorded_outcome(hostile_site, tmp_path):
     assert "/download.bin" not in found and "/popup-target.html" not in found
 
 
-def test_crawl_survives_the_browser_dying(tmp_path):
+@pytest.mark.parametrize("engine, marker", [("playwright", b"remote-debugging-pipe"), ("selenium", b"remote-debugging-port")])
+def test_crawl_survives_the_browser_dying(tmp_path, engine, marker):
     root = tmp_path / "site"
     paths = generate_site(root, pages=40)
     server = SiteServer(root).start()
     config = write_config(tmp_path / "a11y.yaml", [{"id": "synthetic", "name": "S", "sites": [{"url": server.origin + "/"}]}])
     db = tmp_path / "r.db"
     try:
-        proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "-q", "crawl", str(config), "--db", f"sqlite:///{db}"],
+        proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "-q", "crawl", str(config), "--db", f"sqlite:///{db}",
+                                 "--browser", engine],
                                 cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -77,7 +79,7 @@ def test_crawl_survives_the_browser_dying(tmp_path):
             except sqlite3.OperationalError:
                 pass
             time.sleep(0.2)
-        killed = kill_browser(proc.pid)
+        killed = kill_browser(proc.pid, marker)
         assert killed, "no browser process found to kill"
         assert proc.wait(timeout=240) == 1  # finished; the pages in flight at the kill failed
     finally:
@@ -91,7 +93,10 @@ def test_crawl_survives_the_browser_dying(tmp_path):
         [(status,)] = conn.execute("select status from runs").fetchall()
     assert total == len(paths) and status == "finished"
     assert 1 <= errors <= 8
-    assert all("closed" in m or "crashed" in m for m in messages), messages
+    # Playwright: the pages in flight lost their browser. Selenium: their driver lost its
+    # browser; the pool replaced it.
+    assert all(any(word in m for word in ("closed", "crashed", "not reachable", "invalid session", "disconnected",
+                                          "session deleted", "timed out")) for m in messages), messages
 
 
 def _parent(pid: int) -> int:
@@ -99,7 +104,7 @@ def _parent(pid: int) -> int:
         return int(fh.read().rsplit(")", 1)[1].split()[1])  # state, ppid, …
 
 
-def kill_browser(crawler_pid: int) -> list[int]:
+def kill_browser(crawler_pid: int, marker: bytes = b"remote-debugging-pipe") -> list[int]:
     """SIGKILL the Chromium browser process (not its renderers) started under the crawler.
 
     Chromium starts a session of its own, so it is found by its parent chain.
@@ -111,7 +116,7 @@ def kill_browser(crawler_pid: int) -> list[int]:
         try:
             with open(f"/proc/{entry}/cmdline", "rb") as fh:
                 cmdline = fh.read().split(b"\0")
-            if not any(b"remote-debugging-pipe" in arg for arg in cmdline) or any(a.startswith(b"--type=") for a in cmdline):
+            if not any(marker in arg for arg in cmdline) or any(a.startswith(b"--type=") for a in cmdline):
                 continue
             pid = int(entry)
             while pid > 1 and pid != crawler_pid:
