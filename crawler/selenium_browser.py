@@ -133,7 +133,7 @@ class DriverPool:
             healthy = True
             yield driver
         except BaseException as exc:
-            healthy = driver is not None and not _is_dead(exc)
+            healthy = driver is not None and not is_dead_driver(exc)
             raise
         finally:
             if driver is not None:
@@ -151,7 +151,8 @@ class DriverPool:
         self.executor.shutdown(wait=False, cancel_futures=True)
 
 
-def _is_dead(exc: BaseException) -> bool:
+def is_dead_driver(exc: BaseException) -> bool:
+    """Is a driver that raised *exc* beyond further use?"""
     if isinstance(exc, (asyncio.TimeoutError, concurrent.futures.TimeoutError)):
         return True  # a hung call leaves the session in an unknown state
     text = str(exc).lower()

@@ -360,7 +360,7 @@ class AuditSpider(scrapy.Spider):
 
     async def render_with_selenium(self, state: SiteState, result: PageResult, url: str) -> AsyncIterator[Any]:
         """Step 2 with Selenium: a pooled WebDriver session loads the page (in our threads)."""
-        from crawler.selenium_browser import SeleniumSession, browser_info
+        from crawler.selenium_browser import SeleniumSession, browser_info, is_dead_driver
 
         links: list[list[str]] = []
         started = time.monotonic()
@@ -371,6 +371,8 @@ class AuditSpider(scrapy.Spider):
                 result.render_ms = int((time.monotonic() - started) * 1000)
                 result.title = await self.pool.call(lambda: driver.title) or None
                 links = await self.audit(state, result, session)
+                if result.error and is_dead_driver(RuntimeError(result.error)):
+                    raise RuntimeError(result.error)  # hand the driver back as dead, not as idle
                 if not self.versions_recorded:
                     self.record_versions(result, await self.pool.call(browser_info, driver, self.run_config.webdriver_url))
         except Exception as exc:  # noqa: BLE001 - a broken page (or driver) is a page with an error
