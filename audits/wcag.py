@@ -94,3 +94,76 @@ def criteria_for(standard: Standard) -> list[Criterion]:
 def criterion_title(sc: str) -> str:
     c = all_criteria().get(sc)
     return c.title if c else ""
+
+
+# --- Manual checks, translations and automated coverage (data files beside the criteria) ---
+
+#: Languages the manual-check instructions and criterion titles are shipped in.
+LANGUAGES = ("en", "nl")
+
+
+@lru_cache(maxsize=None)
+def _data_file(name: str) -> dict:
+    text = resources.files("audits").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def sc_key(sc: str) -> tuple[int, ...]:
+    """Numeric sort key of a success criterion number: ``1.4.10`` after ``1.4.4``."""
+    return tuple(int(part) for part in sc.split("."))
+
+
+def criterion_title_in(sc: str, lang: str = "en") -> str:
+    """The criterion's title in *lang* (English when no translation is shipped)."""
+    if lang != "en":
+        row = _data_file("manual-checks.json")["criteria"].get(sc, {})
+        title = row.get("title", {}).get(lang)
+        if title:
+            return title
+    return criterion_title(sc)
+
+
+def principle_of(sc: str, lang: str = "en") -> str:
+    """The WCAG principle (Perceivable, Operable, …) a criterion belongs to, in *lang*."""
+    number = sc.split(".")[0]
+    translated = _data_file("manual-checks.json")["principles"].get(lang, {})
+    return translated.get(number) or _data()["principles"].get(number, "")
+
+
+def manual_check(sc: str, lang: str = "en") -> str:
+    """What a person should check for criterion *sc*, in *lang* (English as fallback)."""
+    checks = _data_file("manual-checks.json")["criteria"].get(sc, {}).get("check", {})
+    return checks.get(lang) or checks.get("en", "")
+
+
+def criterion_anchor(sc: str) -> str:
+    """The criterion's fragment in the WCAG 2.2 Recommendation: ``1.4.3`` → ``contrast-minimum``."""
+    title = criterion_title(sc).lower()
+    return re.sub(r"[^a-z0-9]+", "-", title.replace("(", "").replace(")", "").replace(",", "")).strip("-")
+
+
+def automated_rules(engines: dict[str, str], standard: Standard) -> dict[str, list[str]]:
+    """Criterion → the rules (``engine:rule``) that engines of these versions run for *standard*.
+
+    Conservative by design: only engines (and major versions) listed in
+    ``data/automated-coverage.json`` count; every rule there tests a criterion
+    only in part.
+    """
+    run_tags = set(tags_for(standard))
+    covered: dict[str, list[str]] = {}
+    for name, version in sorted(engines.items()):
+        entry = _data_file("automated-coverage.json")["engines"].get(name)
+        if not entry or str(version).split(".")[0] != entry["major_version"]:
+            continue
+        for rule, meta in entry["rules"].items():
+            if run_tags.isdisjoint(meta["levels"]):
+                continue
+            for sc in meta["criteria"]:
+                covered.setdefault(sc, []).append(f"{name}:{rule}")
+    return covered
+
+
+def rule_criteria(engine: str, rule: str) -> tuple[str, ...]:
+    """The success criteria an engine's rule tests, from ``data/automated-coverage.json``."""
+    entry = _data_file("automated-coverage.json")["engines"].get(engine, {})
+    return tuple(entry.get("rules", {}).get(rule, {}).get("criteria", ()))

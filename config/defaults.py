@@ -48,7 +48,9 @@ RUN_DEFAULTS: dict[str, object] = {
     "db": "sqlite:///a11y-audit.db",
     # Browser binary; None finds Debian/Ubuntu's Chromium, else Playwright's own browser.
     "browser_executable": None,
-    "engines": ["axe"],
+    # axe-core, then our own checks (audits/engines/checks; keyboard checks last: key presses stay).
+    "engines": ["axe", "reflow", "text-spacing", "resize-text", "language", "media", "navigation", "page-title",
+                "statement", "focus-visible", "keyboard-trap", "keyboard-reach"],
     # Verify TLS certificates like a browser; a page with an invalid one is recorded as an error.
     "tls_verify": True,
     # Rendering: "playwright", or "selenium" with a local driver or `webdriver_url` (a Selenium Grid).

@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import weakref
+from collections import OrderedDict
 from typing import Any, Optional
 
 from audits.engines.base import PageSession
@@ -54,6 +56,71 @@ def launch_options(executable: Optional[str], resolver_rules: Optional[str] = No
     return options
 
 
+#: Sub-resources worth keeping for the next page of the same site.
+CACHEABLE_TYPES = frozenset({"stylesheet", "script", "image", "font"})
+
+
+class ResourceCache:
+    """The HTTP cache that request routing costs Chromium, per browser context (one site).
+
+    Routing every request (which scrapy-playwright does, and our address checks
+    need) disables Chromium's own cache: without this, every page downloads the
+    site's stylesheets, scripts, fonts and images again, which is slow and impolite.
+    Keeps small responses that allow caching, least recently used first out.
+    """
+
+    def __init__(self, limit_bytes: int = 32 * 1024 * 1024, item_limit: int = 2 * 1024 * 1024) -> None:
+        self.limit = limit_bytes
+        self.item_limit = item_limit
+        self.items: OrderedDict[str, tuple[int, dict[str, str], bytes]] = OrderedDict()
+        self.size = 0
+
+    def get(self, url: str) -> Optional[tuple[int, dict[str, str], bytes]]:
+        item = self.items.get(url)
+        if item is not None:
+            self.items.move_to_end(url)
+        return item
+
+    def put(self, url: str, status: int, headers: dict[str, str], body: bytes) -> None:
+        control = headers.get("cache-control", "").lower()
+        if status != 200 or "no-store" in control or "private" in control or len(body) > self.item_limit:
+            return
+        self.items[url] = (status, headers, body)
+        self.size += len(body)
+        while self.size > self.limit and self.items:
+            _, (_, _, old) = self.items.popitem(last=False)
+            self.size -= len(old)
+
+
+_CACHES: "weakref.WeakKeyDictionary[Any, ResourceCache]" = weakref.WeakKeyDictionary()
+
+
+def _cache_for(context) -> ResourceCache:
+    cache = _CACHES.get(context)
+    if cache is None:
+        cache = _CACHES[context] = ResourceCache()
+    return cache
+
+
+async def _serve_cached(route, pw_request, cache: ResourceCache) -> bool:
+    """Answer a static sub-resource from the site's cache, filling it on a miss.
+
+    The fetch does not follow redirects itself: a redirect goes back to the browser,
+    whose next request passes through the address checks again.
+    """
+    hit = cache.get(pw_request.url)
+    if hit is None:
+        response = await route.fetch(max_redirects=0)
+        body = await response.body()
+        headers = response.headers
+        cache.put(pw_request.url, response.status, headers, body)
+        await route.fulfill(status=response.status, headers=headers, body=body)
+        return True
+    status, headers, body = hit
+    await route.fulfill(status=status, headers=headers, body=body)
+    return True
+
+
 async def init_page(page, request) -> None:
     """scrapy-playwright page-init callback: serve the fetched document, guard sub-requests.
 
@@ -64,6 +131,7 @@ async def init_page(page, request) -> None:
     # Not popped: scrapy-playwright retries a page whose browser went away, and calls us again.
     status, headers, body = request.meta[DOCUMENT_META]
     policy: AddressPolicy = request.meta["a11y_policy"]
+    cache = _cache_for(page.context)
     served = False
     parsed = False
 
@@ -107,6 +175,12 @@ async def init_page(page, request) -> None:
             logger.debug("Blocked browser sub-request %s: %s", pw_request.url, reason)
             await route.abort("blockedbyclient")
             return
+        if pw_request.method == "GET" and pw_request.resource_type in CACHEABLE_TYPES:
+            try:
+                if await _serve_cached(route, pw_request, cache):
+                    return
+            except Exception as exc:  # noqa: BLE001 - fall back to the ordinary path
+                logger.debug("Cache fetch of %s failed: %s", pw_request.url, exc)
         await route.fallback()
 
     async def handle_websocket(ws) -> None:

@@ -68,10 +68,11 @@ def _run(config, log_level: str, resume: bool = False) -> int:
 @main.command()
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="Store URL.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for index.html and one <organisation>.html each.")
+              help="Folder for index.html, one <organisation>.html each and their detail folders.")
 @click.option("--run", "run_id", type=int, help="Report this run (default: each organisation's latest).")
+@click.option("--lang", type=click.Choice(["en", "nl"]), default="en", show_default=True, help="Language of the reports.")
 @guard
-def report(db: str, out_dir: Path, run_id: Optional[int]) -> None:
+def report(db: str, out_dir: Path, run_id: Optional[int], lang: str = "en") -> None:
     """Write HTML reports from the store (never crawls)."""
     from reports.html import write_reports
     from store import StoreReader, require_store
@@ -80,24 +81,27 @@ def report(db: str, out_dir: Path, run_id: Optional[int]) -> None:
     results = reader.load(reader.selection(run_id))
     if not results:
         raise StoreError(f"--db {db}: no organisations stored yet")
-    index = write_reports(reader.with_previous(results), out_dir)
+    history = {org.id: reader.run_summaries(org.id, until_run_id=org.run.id) for org in results}
+    index = write_reports(reader.with_previous(results), out_dir, lang=lang, history=history)
     click.echo(f"Wrote {len(results) + 1} reports; open {index}")
 
 
 @main.command()
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="Store URL.")
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "earl"]), required=True,
+              help="json: everything; csv: findings; earl: W3C EARL 1.0 assertions as JSON-LD.")
 @click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--run", "run_id", type=int, help="Export this run (default: each organisation's latest).")
 @guard
 def export(db: str, fmt: str, out_file: Path, run_id: Optional[int]) -> None:
-    """Export stored results as JSON (everything) or CSV (findings)."""
+    """Export stored results as JSON (everything), CSV (findings) or EARL (JSON-LD)."""
+    from reports.earl import write_earl
     from reports.exports import write_csv, write_json
     from store import StoreReader, require_store
 
     reader = StoreReader(require_store(db))
     results = reader.load(reader.selection(run_id))
-    (write_json if fmt == "json" else write_csv)(results, out_file)
+    {"json": write_json, "csv": write_csv, "earl": write_earl}[fmt](results, out_file)
     click.echo(f"Wrote {out_file}")
 
 

@@ -10,10 +10,14 @@ from collections import defaultdict
 from datetime import datetime, timezone
 from typing import Iterable, Optional
 
-from sqlalchemy import func, select
+from dataclasses import dataclass, field
+
+from sqlalchemy import case, func, select
 from sqlalchemy.engine import Engine
 
 from audits.model import (
+    NEEDS_REVIEW,
+    VIOLATION,
     DocumentResult,
     EngineResult,
     Finding,
@@ -25,6 +29,38 @@ from audits.model import (
 )
 from config.errors import StoreError
 from store.schema import Document, FindingRow, Organisation, Page, Run, RunSite
+
+
+@dataclass
+class RunSummary:
+    """An organisation's figures in one run, computed in SQL (for trends, without loading findings)."""
+
+    run_id: int
+    started_at: Optional[datetime]
+    status: str
+    pages: int = 0
+    pages_failed: int = 0
+    pages_with_violations: int = 0
+    violations: int = 0
+    needs_review: int = 0
+    #: Grouped issues (violations, distinct fingerprints) by impact; "" for an unknown impact.
+    issues_by_impact: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def pages_audited(self) -> int:
+        return self.pages - self.pages_failed
+
+    @property
+    def issues(self) -> int:
+        return sum(self.issues_by_impact.values())
+
+
+#: Impact → rank for SQL: a grouped issue takes its most severe impact (4: unknown).
+_IMPACT_RANK = case(
+    (FindingRow.impact == "critical", 0), (FindingRow.impact == "serious", 1),
+    (FindingRow.impact == "moderate", 2), (FindingRow.impact == "minor", 3), else_=4,
+)
+_RANK_IMPACT = {0: "critical", 1: "serious", 2: "moderate", 3: "minor", 4: ""}
 
 
 class StoreReader:
@@ -67,6 +103,59 @@ class StoreReader:
             previous = self.previous_run_id(org.id, org.run.id)
             pairs.append((org, self.organisation_results(org.id, previous) if previous is not None else None))
         return pairs
+
+    def run_summaries(self, org_id: str, until_run_id: Optional[int] = None, limit: Optional[int] = None) -> list[RunSummary]:
+        """Per-run figures of *org_id*, oldest first: every run that included it (up to
+        *until_run_id*, the newest *limit*). Four aggregate queries, whatever the number
+        of runs and findings; no finding is loaded."""
+        with self.engine.connect() as conn:
+            run_query = (
+                select(Run.id, Run.started_at, Run.status)
+                .where(Run.id.in_(select(RunSite.run_id).where(RunSite.organisation_id == org_id)))
+                .order_by(Run.id.desc())
+            )
+            if until_run_id is not None:
+                run_query = run_query.where(Run.id <= until_run_id)
+            if limit is not None:
+                run_query = run_query.limit(limit)
+            runs = conn.execute(run_query).all()
+            if not runs:
+                return []
+            run_ids = [r.id for r in runs]
+            sites = select(RunSite.id).where(RunSite.organisation_id == org_id, RunSite.run_id.in_(run_ids))
+            summaries = {
+                r.id: RunSummary(run_id=r.id, started_at=_utc(r.started_at), status=r.status) for r in reversed(runs)
+            }
+            for run_id, pages, failed in conn.execute(
+                select(Page.run_id, func.count(), func.count(Page.error))
+                .where(Page.site_id.in_(sites)).group_by(Page.run_id)
+            ):
+                summaries[run_id].pages, summaries[run_id].pages_failed = pages, failed
+            of_org = (
+                select(FindingRow.run_id, FindingRow.page_id, FindingRow.outcome, FindingRow.fingerprint, _IMPACT_RANK.label("rank"))
+                .join(Page, Page.id == FindingRow.page_id)
+                .where(Page.site_id.in_(sites))
+                .subquery()
+            )
+            for run_id, outcome, count, pages in conn.execute(
+                select(of_org.c.run_id, of_org.c.outcome, func.count(), func.count(of_org.c.page_id.distinct()))
+                .group_by(of_org.c.run_id, of_org.c.outcome)
+            ):
+                if outcome == VIOLATION:
+                    summaries[run_id].violations, summaries[run_id].pages_with_violations = count, pages
+                elif outcome == NEEDS_REVIEW:
+                    summaries[run_id].needs_review = count
+            groups = (
+                select(of_org.c.run_id, of_org.c.fingerprint, func.min(of_org.c.rank).label("rank"))
+                .where(of_org.c.outcome == VIOLATION)
+                .group_by(of_org.c.run_id, of_org.c.fingerprint)
+                .subquery()
+            )
+            for run_id, rank, count in conn.execute(
+                select(groups.c.run_id, groups.c.rank, func.count()).group_by(groups.c.run_id, groups.c.rank)
+            ):
+                summaries[run_id].issues_by_impact[_RANK_IMPACT.get(rank, "")] = count
+        return list(summaries.values())
 
     def resumable_run(self, config_snapshot: dict) -> Optional[int]:
         """The newest unfinished run (killed or interrupted) made with this very configuration."""

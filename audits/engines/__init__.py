@@ -13,7 +13,26 @@ from audits.engines.base import Engine, PageSession
 #: name → "module:Class"; imported only when used.
 REGISTRY: dict[str, str] = {
     "axe": "audits.engines.axe:AxeEngine",
+    # Our own checks (audits/engines/checks): one engine per check.
+    "reflow": "audits.engines.checks.reflow:ReflowEngine",
+    "text-spacing": "audits.engines.checks.text_spacing:TextSpacingEngine",
+    "resize-text": "audits.engines.checks.resize_text:ResizeTextEngine",
+    "language": "audits.engines.checks.language:LanguageEngine",
+    "media": "audits.engines.checks.media:MediaEngine",
+    "navigation": "audits.engines.checks.navigation:NavigationEngine",
+    "page-title": "audits.engines.checks.page_title:PageTitleEngine",
+    "statement": "audits.engines.checks.statement:StatementEngine",
+    "focus-visible": "audits.engines.checks.focus_visible:FocusVisibleEngine",
+    "keyboard-trap": "audits.engines.checks.keyboard_trap:KeyboardTrapEngine",
+    "keyboard-reach": "audits.engines.checks.keyboard_reach:KeyboardReachEngine",
 }
+
+#: Our checks in the order they run by default: the keyboard ones last, since key
+#: presses (Tab, Escape) cannot be taken back.
+CHECK_ENGINES: tuple[str, ...] = (
+    "reflow", "text-spacing", "resize-text", "language", "media", "navigation", "page-title", "statement",
+    "focus-visible", "keyboard-trap", "keyboard-reach",
+)
 
 
 def get_engine(name: str) -> Engine:
@@ -25,4 +44,4 @@ def get_engine(name: str) -> Engine:
     return getattr(import_module(module_name), class_name)()
 
 
-__all__ = ["Engine", "PageSession", "REGISTRY", "get_engine"]
+__all__ = ["CHECK_ENGINES", "Engine", "PageSession", "REGISTRY", "get_engine"]
