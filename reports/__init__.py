@@ -1,4 +1,5 @@
-"""Reports: render stored results for people (HTML) and machines (JSON, CSV).
+"""Reports: render stored results for people (HTML, in English or Dutch) and machines
+(JSON, CSV, EARL).
 
 In: :class:`~audits.model.OrganisationResults` (read from the store by the CLI).
 Out: files. Nothing here crawls or opens a database.

@@ -74,6 +74,15 @@ class CoverageView:
     def count(self, state: str) -> int:
         return next((c.count for c in self.counts if c.state == state), 0)
 
+    @property
+    def untested(self) -> int:
+        return self.count(UNTESTED)
+
+    @property
+    def tested(self) -> int:
+        """Criteria that automated checks could say anything about (always only in part)."""
+        return self.total - self.untested
+
 
 def coverage_view(issues, review_items, engines: dict[str, str], standard: Standard, tr: Translator) -> CoverageView:
     """*issues* and *review_items*: grouped issues (anything with ``wcag``) of each outcome."""

@@ -151,6 +151,8 @@ class RuleFindings:
     criteria: str
     summary: str
     elements: list[ElementView]
+    #: "3 elements", in the report's language.
+    elements_text: str = ""
 
 
 @dataclass
@@ -178,6 +180,15 @@ class PagerLink:
 
 
 @dataclass
+class ChunkLabels:
+    """Words repeated for every rule on every page, translated once per file."""
+
+    rule: str
+    how_to_fix: str
+    what_fails: str
+
+
+@dataclass
 class PageChunkView:
     org: OrganisationView
     file_name: str
@@ -187,6 +198,7 @@ class PageChunkView:
     total: int
     pages: list[PageDetail]
     pager: list[PagerLink]
+    labels: ChunkLabels
     previous_href: Optional[str] = None
     next_href: Optional[str] = None
     files: list[str] = field(default_factory=list)
@@ -200,6 +212,7 @@ def page_chunks(results: OrganisationResults, org: OrganisationView) -> Iterator
     listed = {i.fingerprint: (f"issues.html#{i.anchor}", link_text % {"n": i.number}) for i in org.issues[:MAX_ISSUES]}
     outcome_labels = {outcome: tr(label) for outcome, label in OUTCOME_LABELS.items()}
     impact_labels = {impact: tr(label) for impact, label in IMPACT_LABELS.items()}
+    labels = ChunkLabels(rule=tr("Rule"), how_to_fix=tr("How to fix:"), what_fails=tr("What exactly fails"))
     files = org.page_files
     pager = [(f"{k * PAGES_PER_FILE + 1}–{min((k + 1) * PAGES_PER_FILE, len(audited))}", name)
              for k, name in enumerate(files)]
@@ -208,8 +221,9 @@ def page_chunks(results: OrganisationResults, org: OrganisationView) -> Iterator
         yield PageChunkView(
             org=org, file_name=name, number=k + 1, first=k * PAGES_PER_FILE + 1,
             last=k * PAGES_PER_FILE + len(chunk), total=len(audited),
-            pages=[_detail(p, k * PAGES_PER_FILE + i + 1, listed, outcome_labels, impact_labels) for i, p in enumerate(chunk)],
+            pages=[_detail(p, k * PAGES_PER_FILE + i + 1, listed, outcome_labels, impact_labels, tr) for i, p in enumerate(chunk)],
             pager=[PagerLink(label, href, href == name) for label, href in pager],
+            labels=labels,
             previous_href=files[k - 1] if k else None,
             next_href=files[k + 1] if k + 1 < len(files) else None,
             files=files,
@@ -217,7 +231,7 @@ def page_chunks(results: OrganisationResults, org: OrganisationView) -> Iterator
 
 
 def _detail(page: PageResult, number: int, listed: dict[str, tuple[str, str]], outcome_labels: dict[str, str],
-            impact_labels: dict[str, str]) -> PageDetail:
+            impact_labels: dict[str, str], tr) -> PageDetail:
     ordered = sorted(
         page.findings, key=lambda f: (f.outcome != VIOLATION, IMPACT_RANK.get(f.impact or "", len(IMPACTS)), f.rule)
     )
@@ -237,6 +251,8 @@ def _detail(page: PageResult, number: int, listed: dict[str, tuple[str, str]], o
             )
         issue = listed.get(f.fingerprint) if f.outcome == VIOLATION else None
         entry.elements.append(ElementView(f.selector, f.html, issue[0] if issue else None, issue[1] if issue else ""))
+    for entry in rules.values():
+        entry.elements_text = tr.plural("%(num)s element", "%(num)s elements", len(entry.elements))
     return PageDetail(
         number=number, anchor=f"page-{number}", url=page.url, href=safe_href(page.url), title=page.title,
         status=page.status, violations=len(page.violations), needs_review=len(page.needs_review), passes=page.passes,

@@ -76,7 +76,7 @@ ASSERTOR = "_:assertor"
 _RULE_ID = re.compile(r"^[A-Za-z0-9_.-]{1,120}$")
 
 
-def test_iri(engine: str, rule: str, version: str = "", help_url: str = "") -> str:
+def rule_iri(engine: str, rule: str, version: str = "", help_url: str = "") -> str:
     """A stable IRI for a rule: axe's rule page, else the rule's http(s) documentation, else a URN."""
     if engine == "axe" and _RULE_ID.match(rule):
         major_minor = ".".join(version.split(".")[:2]) if re.match(r"^\d+\.\d+", version or "") else "4"
@@ -125,7 +125,7 @@ def earl_document(results: Iterable[OrganisationResults]) -> dict[str, Any]:
                 engine, rule = rule_key
                 version = next((e.version for e in page.engines if e.engine == engine), org.run.engines.get(engine, ""))
                 example = findings[0] if findings else None
-                iri = test_iri(engine, rule, version, example.help_url if example else "")
+                iri = rule_iri(engine, rule, version, example.help_url if example else "")
                 if iri not in tests:
                     tests[iri] = _test_node(iri, engine, rule, example, requirements)
                 result: dict[str, Any] = {"@type": "TestResult", "outcome": outcome}

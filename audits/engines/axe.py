@@ -46,6 +46,8 @@ async ({options, maxNodes}) => {
     rules,
     passes: result.passes.length,
     inapplicable: result.inapplicable.length,
+    passedRules: result.passes.map(rule => rule.id),
+    inapplicableRules: result.inapplicable.map(rule => rule.id),
   };
 }
 """
@@ -94,6 +96,8 @@ def reduce_axe_results(result: dict[str, Any], max_nodes: int = MAX_NODES_PER_RU
         "rules": rules,
         "passes": len(result.get("passes", [])),
         "inapplicable": len(result.get("inapplicable", [])),
+        "passedRules": [rule["id"] for rule in result.get("passes", [])],
+        "inapplicableRules": [rule["id"] for rule in result.get("inapplicable", [])],
     }
 
 
@@ -161,4 +165,7 @@ class AxeEngine(Engine):
             findings=findings,
             passes=int(raw.get("passes", 0)),
             inapplicable=int(raw.get("inapplicable", 0)),
+            # Which rules passed or did not apply, for EARL's passed / inapplicable outcomes.
+            facts={"passed_rules": list(raw.get("passedRules", [])),
+                   "inapplicable_rules": list(raw.get("inapplicableRules", []))},
         )

@@ -123,7 +123,7 @@ def test_report_files_written(crawled):
     out = crawled["dir"] / "reports"
     proc = run_cli("report", "--db", crawled["db"], "--out", str(out))
     assert proc.returncode == 0, proc.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["fixture-org.html", "index.html"]
+    assert sorted(p.name for p in out.iterdir()) == ["fixture-org", "fixture-org.html", "index.html"]  # folder: issue list, page details
     html = (out / "fixture-org.html").read_text(encoding="utf-8")
     assert "Fixture &lt;Org&gt;" in html and "Fixture <Org>" not in html
     for rule in ("image-alt", "html-has-lang", "button-name", "color-contrast"):

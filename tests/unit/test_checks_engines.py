@@ -102,8 +102,7 @@ def test_fingerprint_follows_the_element_not_the_page():
 ])
 def test_engine_outside_the_standard_finds_nothing_and_leaves_the_page_alone(name, standard):
     result = run(get_engine(name).audit(NoPage(), standard))
-    assert (result.findings, result.passes, result.error) == ([], 0, None)
-    assert result.inapplicable == len(get_engine(name).rules)
+    assert (result.findings, result.passes, result.inapplicable, result.error, result.facts) == ([], 0, 0, None, {})
 
 
 def test_language_of_parts_is_not_judged_at_level_a():
@@ -386,4 +385,58 @@ def test_a_page_that_does_not_answer_is_skipped_by_every_check_without_waiting(m
     results = run(asyncio.wait_for(all_checks(), 2))
     assert Busy.calls == 1, "only the first check asks; the others know"
     assert all(r.error is None and r.findings == [] and "did not answer" in r.facts["skipped"] for r in results)
-    assert all(r.inapplicable == len(get_engine(r.engine).rules) for r in results)
+    assert all(r.passes == 0 and r.inapplicable == 0 for r in results)
+
+
+def test_a_page_that_is_gone_is_an_error_not_a_skip():
+    class Closed:
+        url = "https://water.example/"
+
+        async def evaluate(self, function, arg=None):
+            raise RuntimeError("Target page, context or browser has been closed")
+
+    with pytest.raises(RuntimeError, match="has been closed"):
+        run(get_engine("media").audit(Closed(), Standard()))
+
+
+CROATIAN = ("Vodovod svake godine objavljuje godišnje izvješće i objašnjava kako su se akumulacije upravljale "
+            "tijekom suše. Kupci mogu prijaviti kvar na mreži, provjeriti kvalitetu vode u svojoj četvrti i "
+            "pročitati savjete o štednji vode tijekom ljeta, kada su zalihe najmanje.")
+
+
+def test_close_relatives_share_their_confidence():
+    found = verdict("en", CROATIAN, 200, 0.9)
+    assert found is not None and found["detected"] in ("hr", "bs", "sr") and found["differs"] is True
+    assert verdict("bs", CROATIAN, 200, 0.9)["differs"] is False
+
+
+class Answers:
+    """A session whose one script returns *answer*."""
+
+    url = "https://water.example/"
+
+    def __init__(self, answer):
+        self.answer = answer
+
+    async def evaluate(self, function, arg=None):
+        from audits.engines.checks.base import PROBE
+
+        return True if function == PROBE else self.answer
+
+
+def test_facts_name_the_rules_that_passed_or_had_nothing_to_check():
+    video = {"selector": "video", "html": "<video controls>", "ancestry": "html>body>video", "captions": 1,
+             "descriptions": 0, "transcript": "Transcript"}
+    result = run(get_engine("media").audit(Answers({"videos": [video], "audios": []}), Standard()))
+    assert (result.passes, result.inapplicable) == (2, 1)
+    assert result.facts["passed_rules"] == ["video-captions", "video-description"]
+    assert result.facts["inapplicable_rules"] == ["audio-transcript"]
+    uncaptioned = run(get_engine("media").audit(Answers({"videos": [{**video, "captions": 0}], "audios": []}), Standard()))
+    assert [f.rule for f in uncaptioned.findings] == ["video-captions"]
+    assert uncaptioned.facts["passed_rules"] == ["video-description"]
+
+
+def test_site_level_rules_are_neither_passed_nor_inapplicable_on_a_page():
+    result = run(get_engine("page-title").audit(Answers("Home"), Standard()))
+    assert (result.passes, result.inapplicable, result.facts["title"]) == (0, 0, "Home")
+    assert result.facts["passed_rules"] == [] and result.facts["inapplicable_rules"] == []

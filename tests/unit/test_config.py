@@ -301,7 +301,7 @@ def test_minimal_spec_config_loads(tmp_path):
     assert site.include == () and site.exclude == ()
     assert (site.wcag, site.level) == ("2.2", "AA")
     assert run.db == RUN_DEFAULTS["db"]
-    assert run.engines == ("axe",)
+    assert run.engines == tuple(RUN_DEFAULTS["engines"]) and run.engines[0] == "axe"
 
 
 LAYERED = {

@@ -37,7 +37,7 @@ class NavigationEngine(CheckEngine):
     async def check(self, page: PageSession, rules: dict[str, Rule]) -> CheckOutput:
         navs = await page.evaluate(js.function("nav"), {"maxNavs": MAX_NAVS, "maxLinks": MAX_LINKS})
         # Judged over the whole site afterwards (audits.site_checks), never on one page.
-        return CheckOutput(facts={"navigations": navs}, not_applicable={"consistent-navigation"})
+        return CheckOutput(facts={"navigations": navs}, undecided={"consistent-navigation"})
 
 
 def _entries(pages: list[PageResult]) -> dict[str, list[tuple[PageResult, dict, list[str], dict[str, str]]]]:

@@ -31,7 +31,7 @@ class PageTitleEngine(CheckEngine):
 
     async def check(self, page: PageSession, rules: dict[str, Rule]) -> CheckOutput:
         title = await page.evaluate(READ_TITLE)
-        return CheckOutput(facts={"title": title}, not_applicable={"duplicate-title"})
+        return CheckOutput(facts={"title": title}, undecided={"duplicate-title"})
 
 
 def duplicate_titles(site_url: str, pages: list[PageResult], min_pages: int = MIN_PAGES) -> dict[str, list[Finding]]:

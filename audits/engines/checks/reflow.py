@@ -4,7 +4,7 @@ The viewport is narrowed to 320 px (its height kept), and when the document is
 then wider than the viewport the elements that stick out are named: the
 outermost box beyond the right edge (or text that does not wrap), leaving out
 content that may scroll in two dimensions (data tables, maps, code, images,
-video, canvas, SVG, embeds), boxes widened only by such content, fixed-position
+video, canvas, SVG, embeds), boxes that would fit without such content, fixed-position
 layers and content inside boxes that scroll or clip on their own. A page whose
 viewport clips (``overflow-x: hidden``) does not scroll and is not judged.
 Responsive scripts that wait for the resize to end get a second chance before

@@ -45,7 +45,7 @@ class StatementEngine(CheckEngine):
     async def check(self, page: PageSession, rules: dict[str, Rule]) -> CheckOutput:
         found = await page.evaluate(js.function("statement"), words())
         return CheckOutput(facts={"links": found["links"], "is_statement": bool(found["isStatement"])},
-                           not_applicable={"accessibility-statement"})
+                           undecided={"accessibility-statement"})
 
 
 def _start_page(site_url: str, pages: list[PageResult]) -> Optional[PageResult]:

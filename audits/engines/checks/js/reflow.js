@@ -28,14 +28,15 @@ function contained(el) {
   escapes.set(parent, value);
   return value;
 }
-for (const el of A11Y.elements()) {
+for (const el of [document.body, ...A11Y.elements()]) {
+  if (!el) continue;
   if (result.culprits.length >= arg.max) break;
   const r = el.getBoundingClientRect();
   if (r.width === 0 || r.height === 0) continue;
   let reason = null;
   if (beyond(r)) {
     const parent = el.parentElement;
-    const pr = parent && parent !== document.body && parent !== root ? parent.getBoundingClientRect() : null;
+    const pr = parent && parent !== root ? parent.getBoundingClientRect() : null;
     if (pr && beyond(pr)) continue;  // the parent overflows too: it is the one named
     reason = 'box';
   } else if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === 'visible') {
@@ -52,10 +53,10 @@ for (const el of A11Y.elements()) {
   if (el.closest(EXCLUDED)) continue;
   const style = getComputedStyle(el);
   if (style.position === 'fixed' || contained(el) || !A11Y.visible(el)) continue;
-  // A box widened only by a wide table, code block or image inside it is that content's doing.
+  // A box that would fit without a wide table, code block or image inside it is that content's doing.
   if (reason === 'box' && Array.prototype.some.call(el.querySelectorAll(EXCLUDED), (x) => {
-    const xr = x.getBoundingClientRect();
-    return rtl ? xr.left <= r.left + 1 : xr.right >= r.right - 1;
+    const w = x.getBoundingClientRect().width;
+    return w > 0 && (rtl ? r.left + w >= -1 : r.right - w <= vw + 1);
   })) continue;
   const right = reason === 'box' ? r.right : Math.max(...Array.prototype.map.call(range.getClientRects(), (t) => t.right));
   result.culprits.push({ ...A11Y.describe(el), reason, right: Math.round(rtl ? -r.left : right), width: Math.round(r.width) });
