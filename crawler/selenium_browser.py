@@ -209,7 +209,22 @@ class SeleniumSession(PageSession):
     async def screenshot(self, clip: dict[str, float] | None = None) -> bytes:
         if clip is None:
             return await self.pool.call(self.driver.get_screenshot_as_png)
-        raise NotImplementedError("clipped screenshots need the Playwright engine")
+        return await self.pool.call(_clipped_screenshot, self.driver, clip)
+
+
+def _clipped_screenshot(driver, clip: dict[str, float]) -> bytes:
+    """WebDriver shoots the whole viewport; crop it to *clip* (CSS px, scaled to device pixels)."""
+    import io
+
+    from PIL import Image  # Pillow comes with pikepdf
+
+    ratio = float(driver.execute_script("return window.devicePixelRatio") or 1)
+    image = Image.open(io.BytesIO(driver.get_screenshot_as_png()))
+    box = (int(clip["x"] * ratio), int(clip["y"] * ratio),
+           int((clip["x"] + clip["width"]) * ratio), int((clip["y"] + clip["height"]) * ratio))
+    out = io.BytesIO()
+    image.crop(box).save(out, format="PNG")
+    return out.getvalue()
 
 
 def inject_everywhere(driver, source: str, depth: int = 0) -> None:

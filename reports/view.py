@@ -374,7 +374,8 @@ def organisation_view(
         engines=[f"{name} {version}" for name, version in sorted(run.engines.items())],
         browser=" ".join(str(browser.get(k, "")) for k in ("name", "version")).strip() or tr("unknown"),
         sites=[
-            {"url": s.url, "href": safe_href(s.url), "pages": len(s.pages), "documents": len(s.documents)}
+            {"url": s.url, "href": safe_href(s.url), "pages": len(s.pages), "documents": len(s.documents),
+             "statement": _statement(s)}
             for s in results.sites
         ],
         pages_audited=len(audited),
@@ -507,3 +508,13 @@ def index_view(orgs: list[OrganisationView], lang: Optional[str] = None) -> Inde
         ),
         by_impact=by_impact,
     )
+
+
+def _statement(site) -> Optional[dict]:
+    """The site's accessibility statement link (EU Web Accessibility Directive), if a page links one."""
+    from audits.site_checks import site_facts
+
+    found = site_facts(site.url, site.pages).get("accessibility_statement")
+    if not found:
+        return None
+    return {"url": found["url"], "href": safe_href(found["url"])}
