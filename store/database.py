@@ -74,14 +74,9 @@ def ensure_schema(url: str) -> None:
     engine = sync_engine(url)
     try:
         _create_tables(engine)
-        with engine.begin() as conn:
-            stored = conn.execute(select(Meta.value).where(Meta.key == "schema_version")).scalar()
-            if stored is None:
-                conn.execute(Meta.__table__.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
-            elif int(stored) != SCHEMA_VERSION:
-                raise StoreError(
-                    f"--db {describe(url)}: store schema version {stored}, this tool reads {SCHEMA_VERSION}"
-                )
+        stored = _schema_version(engine)
+        if int(stored) != SCHEMA_VERSION:
+            raise StoreError(f"--db {describe(url)}: store schema version {stored}, this tool reads {SCHEMA_VERSION}")
     except OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise StoreError(f"--db {describe(url)}: cannot open the database: {reason}") from None
@@ -89,6 +84,21 @@ def ensure_schema(url: str) -> None:
         raise StoreError(f"--db {describe(url)}: {exc.__class__.__name__}: {exc}".splitlines()[0]) from None
     finally:
         engine.dispose()
+
+
+def _schema_version(engine: Engine) -> str:
+    """The store's schema version, written first by whichever of two starting crawls wins."""
+    with engine.begin() as conn:
+        stored = conn.execute(select(Meta.value).where(Meta.key == "schema_version")).scalar()
+    if stored is not None:
+        return stored
+    try:
+        with engine.begin() as conn:
+            conn.execute(Meta.__table__.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
+        return str(SCHEMA_VERSION)
+    except IntegrityError:
+        with engine.begin() as conn:  # the other crawl wrote it a moment ago
+            return conn.execute(select(Meta.value).where(Meta.key == "schema_version")).scalar_one()
 
 
 def _create_tables(engine: Engine, attempts: int = 5) -> None:
