@@ -61,7 +61,9 @@ def scrapy_settings(config: RunConfig, log_level: str = "INFO") -> dict[str, Any
             resolver_rules([site.allowed_networks() for site in sites]),
         ),
         "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": timeout * 1000,
-        "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": config.concurrency,
+        # The render slot already bounds pages at once; scrapy-playwright's per-context
+        # semaphore is released by page "close" events, which a dying browser may never send.
+        "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 10_000,
         "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.GuardMiddleware": 50},
         "ITEM_PIPELINES": {"crawler.pipelines.StorePipeline": 100},
         "EXTENSIONS": {"crawler.progress.Progress": 500},
