@@ -436,3 +436,10 @@ def test_allow_private_addresses_takes_no_truthy_strings(value):
 def test_url_with_a_line_break_is_refused():
     with pytest.raises(ConfigError, match="white space or control characters"):
         config_from_data({"organisations": [{"id": "a", "name": "A", "sites": [{"url": "http://x/\nevil"}]}]}, "f.yaml")
+
+
+def test_run_wide_keys_of_the_crawl_section_are_used():
+    data = {"crawl": {"engines": ["axe"], "browser_executable": "/opt/chromium/chrome", "tls_verify": False},
+            "organisations": [{"id": "a", "name": "A", "sites": [{"url": "http://x/"}]}]}
+    run = config_from_data(data, "f.yaml")
+    assert (run.engines, run.browser_executable, run.tls_verify) == (("axe",), "/opt/chromium/chrome", False)
