@@ -23,6 +23,7 @@ import concurrent.futures
 import contextlib
 import json
 import logging
+import os
 import threading
 from typing import Any, AsyncIterator, Callable, Optional
 
@@ -77,18 +78,13 @@ def driver_factory(
         else:
             from selenium.webdriver.chrome.service import Service
 
-            driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver") if _exists("/usr/bin/chromedriver") else Service())
+            system = "/usr/bin/chromedriver"
+            driver = webdriver.Chrome(options=options, service=Service(system) if os.path.exists(system) else Service())
         driver.set_page_load_timeout(page_timeout)
         driver.set_script_timeout(page_timeout)
         return driver
 
     return start
-
-
-def _exists(path: str) -> bool:
-    import os
-
-    return os.path.exists(path)
 
 
 def browser_info(driver, webdriver_url: Optional[str]) -> dict[str, str]:
@@ -227,11 +223,12 @@ def _clipped_screenshot(driver, clip: dict[str, float]) -> bytes:
     return out.getvalue()
 
 
-def inject_everywhere(driver, source: str, depth: int = 0) -> None:
-    """Run *source* in the current document and, recursively, in its frames."""
+def inject_everywhere(driver, source: str, depth: int = 0, frames_only: bool = False) -> None:
+    """Run *source* in the current document (unless *frames_only*) and, recursively, in its frames."""
     from selenium.webdriver.common.by import By
 
-    driver.execute_script(source)
+    if not frames_only:
+        driver.execute_script(source)
     if depth > 3:
         return
     for frame in driver.find_elements(By.CSS_SELECTOR, "iframe, frame"):
@@ -273,22 +270,9 @@ class SeleniumAxe(AxeEngine):
 
             axe = Axe(page.driver, script_url=str(self.script_path))
             axe.inject()
-            inject_everywhere_frames_only(page.driver, self.source)
+            inject_everywhere(page.driver, self.source, frames_only=True)  # Axe.inject() skips frames
             page.driver.execute_script("axe.configure({allowedOrigins: ['<unsafe_all_origins>']})")
             return reduce_axe_results(axe.run(options=options), max_nodes)
 
         return self.parse(await page.pool.call(run))
 
-
-def inject_everywhere_frames_only(driver, source: str) -> None:
-    """Axe.inject() covers the top document only; its docstring promises frames too."""
-    from selenium.webdriver.common.by import By
-
-    for frame in driver.find_elements(By.CSS_SELECTOR, "iframe, frame"):
-        try:
-            driver.switch_to.frame(frame)
-            inject_everywhere(driver, source, 1)
-        except Exception as exc:  # noqa: BLE001
-            logger.debug("Could not inject into a frame: %s", exc)
-        finally:
-            driver.switch_to.parent_frame()

@@ -138,8 +138,6 @@ class RunWriter:
 def add_site_findings(engine, run_id: int, findings: dict[tuple[str, str], list]) -> int:
     """Attach findings of site-level checks (computed from stored pages after a crawl)
     to the pages they concern: {(site URL, page URL): [Finding]}. Returns how many."""
-    from sqlalchemy import insert as sync_insert
-
     count = 0
     with engine.begin() as conn:
         rows = conn.execute(
@@ -159,6 +157,6 @@ def add_site_findings(engine, run_id: int, findings: dict[tuple[str, str], list]
                     "fingerprint": f.fingerprint,
                 })
         if values:
-            conn.execute(sync_insert(FindingRow), values)
+            conn.execute(insert(FindingRow), values)
             count = len(values)
     return count
