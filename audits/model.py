@@ -72,6 +72,25 @@ class EngineResult:
 
 
 @dataclass
+class ElementScreenshot:
+    """A cropped picture of one offending element, outlined, taken when the page was audited
+    (:mod:`audits.screenshots`): one per grouped issue and site in a run."""
+
+    fingerprint: str
+    #: The page it was taken on (the first in the run that showed the issue).
+    page_url: str
+    #: ``image/png`` or ``image/webp``.
+    media_type: str
+    width: int
+    height: int
+    data: bytes = b""
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+@dataclass
 class PageResult:
     """A page as audited: where it was, how it loaded, what was found."""
 
@@ -92,6 +111,8 @@ class PageResult:
     engines: list[EngineResult] = field(default_factory=list)
     #: Links of the rendered page as [href, text]: stored so a resumed crawl can go on without re-rendering.
     links: list[list[str]] = field(default_factory=list)
+    #: Pictures of offending elements taken on this page (grouped issues not pictured before in the run).
+    screenshots: list[ElementScreenshot] = field(default_factory=list)
     id: Optional[int] = None
 
     @property
@@ -131,6 +152,8 @@ class SiteRecord:
     settings: dict
     pages: list[PageResult] = field(default_factory=list)
     documents: list[DocumentResult] = field(default_factory=list)
+    #: fingerprint → the picture of that grouped issue's element on this site in this run.
+    screenshots: dict[str, ElementScreenshot] = field(default_factory=dict)
 
 
 @dataclass

@@ -53,6 +53,9 @@ RUN_DEFAULTS: dict[str, object] = {
                 "statement", "focus-visible", "keyboard-trap", "keyboard-reach"],
     # Verify TLS certificates like a browser; a page with an invalid one is recorded as an error.
     "tls_verify": True,
+    # A cropped picture of one offending element per grouped issue, stored with the run and
+    # shown in the reports (audits/screenshots.py for the caps).
+    "screenshots": True,
     # Rendering: "playwright", or "selenium" with a local driver or `webdriver_url` (a Selenium Grid).
     "browser": "playwright",
     "webdriver_url": None,

@@ -75,6 +75,7 @@ class RunConfig:
     browser: str = "playwright"
     webdriver_url: Optional[str] = None
     browser_name: str = "chromium"
+    screenshots: bool = True
     snapshot: Mapping[str, Any] = field(default_factory=dict)
 
     def with_overrides(self, **changes: Any) -> "RunConfig":
@@ -158,9 +159,9 @@ def config_from_data(
 
 
 def _run_level(parsed: ConfigFile, overrides: Mapping[str, Any]) -> dict[str, Any]:
-    """browser, webdriver_url, browser_name: command line > file > defaults."""
+    """browser, webdriver_url, browser_name, screenshots: command line > file > defaults."""
     values = {}
-    for key in ("browser", "webdriver_url", "browser_name"):
+    for key in ("browser", "webdriver_url", "browser_name", "screenshots"):
         given = overrides.get(key)
         if given is None:
             given = getattr(parsed.crawl, key)

@@ -64,6 +64,8 @@ class RunSection(CrawlOverrides):
     browser_executable: Optional[str] = None
     engines: Optional[list[str]] = Field(default=None, min_length=1)
     tls_verify: Optional[StrictBool] = None
+    #: Element screenshots of grouped issues (default: on).
+    screenshots: Optional[StrictBool] = None
     #: Rendering engine: Playwright (default) or Selenium (local ChromeDriver or a remote WebDriver).
     browser: Optional[Literal["playwright", "selenium"]] = None
     webdriver_url: Optional[str] = None

@@ -72,6 +72,8 @@ def crawl_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      help="Remote WebDriver (e.g. a Selenium Grid) to render with; implies --browser selenium."),
         click.option("--browser-name", type=click.Choice(["chromium", "firefox"]), default=None,
                      help="Browser for Selenium (firefox needs geckodriver on the PATH)."),
+        click.option("--screenshots/--no-screenshots", default=None,
+                     help="Picture one offending element per grouped issue for the reports (default: yes)."),
     ]
     for option in reversed(options):
         func = option(func)

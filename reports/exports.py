@@ -69,6 +69,12 @@ def export_data(results: list[OrganisationResults]) -> dict[str, Any]:
                             {k: v for k, v in asdict(d).items() if k not in ("site_url", "organisation_id")}
                             for d in site.documents
                         ],
+                        # That a picture exists, not the picture: the HTML reports show it.
+                        "screenshots": [
+                            {"fingerprint": shot.fingerprint, "page": shot.page_url, "media_type": shot.media_type,
+                             "width": shot.width, "height": shot.height, "bytes": shot.size}
+                            for shot in site.screenshots.values()
+                        ],
                     }
                     for site in org.sites
                 ],

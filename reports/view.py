@@ -9,6 +9,7 @@ per page, in the drill-down files (:mod:`reports.drilldown`).
 
 from __future__ import annotations
 
+import base64
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from typing import Optional, Sequence
 from urllib.parse import urlsplit
 
 from audits.grouping import IssueGroup, compare_groups, group_findings
-from audits.model import IMPACTS, NEEDS_REVIEW, VIOLATION, OrganisationResults, PageResult
+from audits.model import IMPACTS, NEEDS_REVIEW, VIOLATION, ElementScreenshot, OrganisationResults, PageResult
 from audits.wcag import criterion_title_in, principle_of, sc_key
 from reports.charts import BarChart, bar_chart
 from reports.coverage import CoverageView, coverage_view
@@ -47,6 +48,10 @@ PAGES_PER_FILE = 50
 COMMON_FAILURES = 10
 #: Grouped issues given page links and sites (those shown in the issue list; the rest are counted).
 DETAILED_ISSUES = 1000
+#: Image types a screenshot may be shown as (anything else in the store is not shown).
+SCREENSHOT_TYPES = ("image/png", "image/webp", "image/jpeg")
+#: Text alternative of an element screenshot.
+SCREENSHOT_ALT = N_("Screenshot of the offending element, outlined: %(issue)s on %(page)s")
 
 PRINCIPLE_KEYS = {"1": "perceivable", "2": "operable", "3": "understandable", "4": "robust"}
 _SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
@@ -82,7 +87,8 @@ class PageLink:
 
 @dataclass
 class Screenshot:
-    """An image of an element or page (a ``data:image/png`` URI, allowed by the CSP)."""
+    """An image of an element or page (a ``data:image/…;base64`` URI, allowed by the CSP)
+    and its text alternative (page text in it is escaped by the template)."""
 
     data_uri: str
     alt: str
@@ -104,7 +110,7 @@ class GroupedIssue:
     sites: list[int] = field(default_factory=list)
     pages_shown: list[PageLink] = field(default_factory=list)
     pages_more: int = 0
-    #: Slot for an image of the example element; the crawler does not capture one yet.
+    #: The issue's element, outlined, as captured on the first page that showed it (if it was).
     screenshot: Optional[Screenshot] = None
 
     def __getattr__(self, name: str):
@@ -289,6 +295,25 @@ def _view_of(group: IssueGroup, is_new: bool = False, tr: Optional[Translator] =
     )
 
 
+def site_screenshots(results: OrganisationResults) -> dict[str, ElementScreenshot]:
+    """fingerprint → one stored picture of it (the first site's, when several sites show it)."""
+    shots: dict[str, ElementScreenshot] = {}
+    for site in results.sites:
+        for fingerprint, shot in site.screenshots.items():
+            shots.setdefault(fingerprint, shot)
+    return shots
+
+
+def screenshot_view(shot: ElementScreenshot, issue: str, tr: Translator) -> Optional[Screenshot]:
+    """A ``data:`` URI of *shot* with a text alternative that says what it shows, or None
+    for an empty picture or a type the report does not show."""
+    if shot.media_type not in SCREENSHOT_TYPES or not shot.data:
+        return None
+    data = base64.b64encode(shot.data).decode("ascii")
+    return Screenshot(data_uri=f"data:{shot.media_type};base64,{data}",
+                      alt=tr(SCREENSHOT_ALT, issue=issue, page=shot.page_url))
+
+
 def page_files(audited: Sequence[PageResult]) -> tuple[list[str], dict[str, str]]:
     """Drill-down file names, and page URL → ``pages-K.html#page-N`` for every audited page."""
     ordered = sorted(audited, key=lambda p: p.url)
@@ -326,6 +351,10 @@ def organisation_view(
         _view_of(g, g.fingerprint in new_fingerprints, tr, n, site_of if n <= DETAILED_ISSUES else None, detail_of)
         for n, g in enumerate(violation_groups, start=1)
     ]
+    shots = site_screenshots(results)
+    for issue in issues[:DETAILED_ISSUES]:
+        if issue.fingerprint in shots:
+            issue.screenshot = screenshot_view(shots[issue.fingerprint], issue.help or issue.rule, tr)
     review = [_view_of(g, False, tr, n) for n, g in enumerate(group_findings(pages, NEEDS_REVIEW), start=1)]
 
     by_impact = []

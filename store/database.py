@@ -7,13 +7,15 @@ file wait for each other instead of losing writes.
 
 from __future__ import annotations
 
-from sqlalchemy import create_engine, event, inspect, select
+import time
+
+from sqlalchemy import create_engine, event, inspect, select, update
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from config.errors import StoreError
-from store.schema import SCHEMA_VERSION, Base, Meta
+from store.schema import ADDITIVE_UPGRADES_FROM, SCHEMA_VERSION, Base, Meta
 
 SQLITE_BUSY_TIMEOUT_MS = 60_000
 
@@ -70,11 +72,14 @@ def describe(url: str) -> str:
 
 
 def ensure_schema(url: str) -> None:
-    """Create missing tables; fail clearly if the database is unreachable or foreign."""
+    """Create missing tables, upgrade an older store whose upgrade is only new tables;
+    fail clearly if the database is unreachable, foreign or of another version."""
     engine = sync_engine(url)
     try:
         _create_tables(engine)
         stored = _schema_version(engine)
+        if int(stored) in ADDITIVE_UPGRADES_FROM:
+            stored = _upgrade(engine)
         if int(stored) != SCHEMA_VERSION:
             raise StoreError(f"--db {describe(url)}: store schema version {stored}, this tool reads {SCHEMA_VERSION}")
     except OperationalError as exc:
@@ -101,16 +106,28 @@ def _schema_version(engine: Engine) -> str:
             return conn.execute(select(Meta.value).where(Meta.key == "schema_version")).scalar_one()
 
 
+def _upgrade(engine: Engine) -> str:
+    """Record the current version: the tables it adds were just created. Two crawls that
+    upgrade at once write the same value."""
+    with engine.begin() as conn:
+        conn.execute(update(Meta).where(Meta.key == "schema_version").values(value=str(SCHEMA_VERSION)))
+    return str(SCHEMA_VERSION)
+
+
 def _create_tables(engine: Engine, attempts: int = 5) -> None:
-    """CREATE TABLE for what is missing; two crawls starting at once may race on it."""
+    """CREATE TABLE for what is missing; two crawls starting at once may race on it. SQLite
+    answers "database is locked" at once, without waiting, when a transaction that read the
+    tables wants to write after another wrote: that is tried again too."""
     for attempt in range(attempts):
         try:
             with engine.begin() as conn:
                 Base.metadata.create_all(conn)
             return
         except (OperationalError, ProgrammingError, IntegrityError) as exc:
-            if "already exists" not in str(exc.orig) or attempt == attempts - 1:
+            reason = str(exc.orig)
+            if not ("already exists" in reason or "database is locked" in reason) or attempt == attempts - 1:
                 raise
+            time.sleep(0.05 * (attempt + 1))
 
 
 def require_store(url: str) -> Engine:

@@ -12,13 +12,14 @@ from typing import Iterable, Optional
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, inspect, select
 from sqlalchemy.engine import Engine
 
 from audits.model import (
     NEEDS_REVIEW,
     VIOLATION,
     DocumentResult,
+    ElementScreenshot,
     EngineResult,
     Finding,
     OrganisationResults,
@@ -28,7 +29,7 @@ from audits.model import (
     Standard,
 )
 from config.errors import StoreError
-from store.schema import Document, FindingRow, Organisation, Page, Run, RunSite
+from store.schema import Document, FindingRow, Organisation, Page, Run, RunSite, ScreenshotRow
 
 
 @dataclass
@@ -68,6 +69,14 @@ class StoreReader:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._has_screenshots: Optional[bool] = None
+
+    def has_screenshots_table(self) -> bool:
+        """False for a store of schema version 1 that no crawl has upgraded yet."""
+        if self._has_screenshots is None:
+            with self.engine.connect() as conn:
+                self._has_screenshots = inspect(conn).has_table(ScreenshotRow.__tablename__)
+        return self._has_screenshots
 
     def runs(self) -> list[RunRecord]:
         with self.engine.connect() as conn:
@@ -231,6 +240,13 @@ class StoreReader:
             doc_rows = conn.execute(
                 select(Document).where(Document.site_id.in_(site_ids)).order_by(Document.url)
             ).all()
+            shot_rows = conn.execute(
+                select(ScreenshotRow.site_id, ScreenshotRow.fingerprint, Page.url, ScreenshotRow.media_type,
+                       ScreenshotRow.width, ScreenshotRow.height, ScreenshotRow.data)
+                .join(Page, Page.id == ScreenshotRow.page_id)
+                .where(ScreenshotRow.site_id.in_(site_ids))
+                .order_by(ScreenshotRow.id)
+            ).all() if self.has_screenshots_table() else []
         if name is None:
             raise StoreError(f"organisation {org_id!r} is not in the store")
 
@@ -266,6 +282,11 @@ class StoreReader:
                     url=d.url, site_url=sites[d.site_id].url, organisation_id=org_id,
                     content_type=d.content_type, status=d.status, size=d.size, checks=list(d.checks or []),
                 )
+            )
+        for shot in shot_rows:
+            sites[shot.site_id].screenshots[shot.fingerprint] = ElementScreenshot(
+                fingerprint=shot.fingerprint, page_url=shot.url, media_type=shot.media_type,
+                width=shot.width, height=shot.height, data=bytes(shot.data),
             )
         first = site_rows[0].settings if site_rows else {}
         standard = Standard(wcag=str(first.get("wcag", "2.2")), level=str(first.get("level", "AA")))

@@ -1,8 +1,12 @@
 """Tables of the result store (SQLite by default, PostgreSQL by URL; one schema).
 
-runs ─┬─ run_sites ─┬─ pages ── findings
+runs ─┬─ run_sites ─┬─ pages ─┬─ findings
+      │             │         └─ screenshots (one per site and fingerprint)
       │             └─ documents
       └─ organisations (by id, shared across runs)
+
+Schema versions: 1, the first; 2 adds ``screenshots`` (a store of version 1 is
+upgraded in place when a crawl opens it: the table is created, nothing else changes).
 """
 
 from __future__ import annotations
@@ -10,10 +14,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: Older versions a crawl upgrades by creating the tables they lack (nothing else differs).
+ADDITIVE_UPGRADES_FROM = (1,)
 
 
 class Base(DeclarativeBase):
@@ -97,6 +103,24 @@ class FindingRow(Base):
 
 
 Index("ix_findings_run_fingerprint", FindingRow.run_id, FindingRow.fingerprint)
+
+
+class ScreenshotRow(Base):
+    """A picture of one grouped issue's element on one site in one run (audits/screenshots.py),
+    taken on the first page that showed it."""
+
+    __tablename__ = "screenshots"
+    __table_args__ = (UniqueConstraint("site_id", "fingerprint"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("run_sites.id", ondelete="CASCADE"))
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"), index=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    media_type: Mapped[str] = mapped_column(String(40))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Document(Base):

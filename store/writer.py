@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from audits.model import DocumentResult, PageResult
 from store.database import async_engine
-from store.schema import Document, FindingRow, Organisation, Page, Run, RunSite
+from store.schema import Document, FindingRow, Organisation, Page, Run, RunSite, ScreenshotRow
 
 
 def _now() -> datetime:
@@ -82,7 +82,7 @@ class RunWriter:
             await conn.execute(update(Run).where(Run.id == self.run_id).values(engines=engines, browser=browser))
 
     async def save_page(self, page: PageResult) -> bool:
-        """Commit *page* and its findings in one transaction; False if it was already stored."""
+        """Commit *page*, its findings and screenshots in one transaction; False if it was already stored."""
         site_id = self.site_ids[(page.organisation_id, page.site_url)]
         engines = {
             e.engine: {"version": e.version, "passes": e.passes, "inapplicable": e.inapplicable, "error": e.error,
@@ -113,6 +113,20 @@ class RunWriter:
                             "help_url": f.help_url, "fingerprint": f.fingerprint,
                         }
                         for f in page.findings
+                    ],
+                )
+            if page.screenshots:
+                # One picture per site and grouped issue: a page audited at the same time
+                # (or before a resume) may have supplied it already.
+                await conn.execute(
+                    self._insert_ignore(ScreenshotRow),
+                    [
+                        {
+                            "run_id": self.run_id, "site_id": site_id, "page_id": page_id,
+                            "fingerprint": shot.fingerprint, "media_type": shot.media_type,
+                            "width": shot.width, "height": shot.height, "data": shot.data,
+                        }
+                        for shot in page.screenshots
                     ],
                 )
         return True
