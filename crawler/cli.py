@@ -35,23 +35,32 @@ def main(ctx: click.Context, verbose: bool, quiet: bool) -> None:
 @click.argument("config_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--db", help="Store URL (default: the config's `db`, else sqlite:///a11y-audit.db).")
 @click.option("--resume", is_flag=True, help="Continue the newest unfinished run of this config.")
+@click.option("--frontier", metavar="REDIS_URL",
+              help="Be one worker of a shared run: queue and ledger in this Redis (use a shared --db too).")
+@click.option("--lease-seconds", type=float, default=None, hidden=True,
+              help="With --frontier: how long a silent worker keeps its pages (default 60).")
 @crawl_options
 @click.pass_context
 @guard
-def crawl(ctx: click.Context, config_file: Path, db: Optional[str], resume: bool, **flags: Any) -> None:
+def crawl(ctx: click.Context, config_file: Path, db: Optional[str], resume: bool, frontier: Optional[str],
+          lease_seconds: Optional[float], **flags: Any) -> None:
     """Crawl and audit every organisation in CONFIG_FILE."""
     config = load_config(config_file, overrides={"db": db, **flags})
-    _run(config, ctx.obj["log_level"], resume)
+    _run(config, ctx.obj["log_level"], resume, frontier=frontier, lease_seconds=lease_seconds)
 
 
-def _run(config, log_level: str, resume: bool = False) -> int:
+def _run(config, log_level: str, resume: bool = False, **shared: Any) -> int:
     from crawler.runner import run_crawl
 
-    summary = run_crawl(config, log_level=log_level, resume=resume)
+    summary = run_crawl(config, log_level=log_level, resume=resume, **shared)
     click.echo(
         f"Run {summary.run_id} {summary.status}: {summary.pages} pages audited, "
         f"{summary.findings} findings, {summary.page_errors} pages with errors. Store: {config.db}"
     )
+    if summary.status == "left":
+        click.echo("a11y-audit: this worker stopped; its unfinished pages went back to the shared queue "
+                   "and the run goes on with the other workers (or the next one to join)", err=True)
+        sys.exit(EXIT_PAGES_FAILED)
     if summary.status == "interrupted":
         click.echo("a11y-audit: the run was interrupted; continue it with --resume", err=True)
         sys.exit(EXIT_PAGES_FAILED)
@@ -137,7 +146,9 @@ def demo(ctx: click.Context, out_dir: Path, db: Optional[str]) -> None:
 
 
 from crawler.cli_gate import baseline, check, diff  # noqa: E402 - registers the CI commands
+from crawler.cli_run import run  # noqa: E402 - registers the shared-run commands
 
+main.add_command(run)
 main.add_command(check)
 main.add_command(baseline)
 main.add_command(diff)

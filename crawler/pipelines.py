@@ -32,16 +32,10 @@ class StorePipeline:
         if spider.resume_run_id is not None:
             await self.writer.attach(spider.resume_run_id)
             self.crawler.stats.set_value("a11y/run_id", spider.resume_run_id)
-            logger.info("Resuming run %s in %s", spider.resume_run_id, config.db)
+            joined = "Joined shared run" if spider.worker is not None else "Resuming run"
+            logger.info("%s %s in %s", joined, spider.resume_run_id, config.db)
             return
-        run_id = await self.writer.start_run(
-            config=dict(config.snapshot),
-            tool_version=TOOL_VERSION,
-            organisations=[
-                (org.id, org.name, [(site.url, _site_settings(site)) for site in org.sites])
-                for org in config.organisations
-            ],
-        )
+        run_id = await new_run(self.writer, config)
         self.crawler.stats.set_value("a11y/run_id", run_id)
         logger.info("Run %s started, storing results in %s", run_id, config.db)
 
@@ -60,6 +54,9 @@ class StorePipeline:
         elif isinstance(item, DocumentResult):
             await self.writer.save_document(item)
             self.counts["documents"] += 1
+        worker = self.crawler.spider.worker
+        if worker is not None:
+            worker.stored(item)  # the page is safe: its lease in the shared run ends
         return item
 
     async def close_spider(self) -> None:
@@ -70,6 +67,18 @@ class StorePipeline:
             engines=stats.get_value("a11y/engines") or {}, browser=stats.get_value("a11y/browser") or {}
         )
         await self.writer.close()
+
+
+async def new_run(writer: RunWriter, config) -> int:
+    """Create a run of *config* in the store: its organisations, sites and settings."""
+    return await writer.start_run(
+        config=dict(config.snapshot),
+        tool_version=TOOL_VERSION,
+        organisations=[
+            (org.id, org.name, [(site.url, _site_settings(site)) for site in org.sites])
+            for org in config.organisations
+        ],
+    )
 
 
 def _site_settings(site) -> dict[str, Any]:

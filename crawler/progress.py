@@ -47,7 +47,7 @@ class Progress:
         spider = self.crawler.spider
         reserved: Counter[str] = Counter()
         for state in spider.sites:
-            reserved[state.settings.organisation_id] += state.reserved
+            reserved[state.settings.organisation_id] += spider.ledger.claimed(state.index)
         return [
             (org.id, self.audited[org.id], max(0, reserved[org.id] - self.audited[org.id]), self.errors[org.id])
             for org in spider.run_config.organisations

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Optional
 from datetime import datetime, timezone
 
 from sqlalchemy import update
@@ -37,8 +38,14 @@ class CrawlSummary:
     finish_reason: str
 
 
-def run_crawl(config: RunConfig, log_level: str = "INFO", resume: bool = False) -> CrawlSummary:
-    """Crawl every organisation of *config* into its store; blocks until done."""
+def run_crawl(config: RunConfig, log_level: str = "INFO", resume: bool = False,
+              frontier: Optional[str] = None, lease_seconds: Optional[float] = None) -> CrawlSummary:
+    """Crawl every organisation of *config* into its store; blocks until done.
+
+    With *frontier* (a Redis URL), this process is one worker of a shared run: it
+    joins the configuration's unfinished run (starting it if there is none) and
+    works until the run's frontier is empty.
+    """
     from scrapy.crawler import CrawlerProcess
 
     from crawler.settings import quiet_noisy_loggers, scrapy_settings
@@ -55,6 +62,15 @@ def run_crawl(config: RunConfig, log_level: str = "INFO", resume: bool = False) 
         stored = reader.stored_pages(resume_run_id)
         logger.info("Resuming run %s: %d pages already stored", resume_run_id,
                     sum(len(pages) for pages in stored.values()))
+    shared = None
+    if frontier:
+        if resume:
+            raise ConfigError("--resume with --frontier: a shared run continues when a worker joins it again")
+        from crawler.shared.run import join_run
+        from crawler.shared.worker import LEASE_SECONDS
+
+        shared = join_run(config, frontier, lease_seconds or LEASE_SECONDS)
+        resume_run_id = shared.run_id
 
     try:
         engines = [get_engine(name) for name in config.engines]
@@ -63,11 +79,12 @@ def run_crawl(config: RunConfig, log_level: str = "INFO", resume: bool = False) 
     pool = None
     if config.browser == "selenium":
         pool, engines = selenium_setup(config, engines)
-    process = CrawlerProcess(scrapy_settings(config, log_level))
+    process = CrawlerProcess(scrapy_settings(config, log_level, shared))
     quiet_noisy_loggers()
     crawler = process.create_crawler(AuditSpider)
     process.crawl(crawler, run_config=config, engines=engines, resume_run_id=resume_run_id, stored_pages=stored,
-                  pool=pool)
+                  pool=pool, worker=shared.worker if shared else None, seed=shared is None,
+                  lookup_stored=_stored_lookup(reader, config, resume_run_id) if shared else None)
     process.start()
 
     stats = crawler.stats
@@ -75,6 +92,8 @@ def run_crawl(config: RunConfig, log_level: str = "INFO", resume: bool = False) 
     reason = stats.get_value("finish_reason") or "unknown"
     if run_id is None:
         raise CrawlStartError("the crawl could not start (see the log above)")
+    if shared is not None:
+        return _worker_done(store, reader, shared, reason)
     site_level_checks(store, reader, run_id)
     pages, errors, findings = reader.run_counts(run_id)
     status = "finished" if reason == "finished" else ("interrupted" if reason == "shutdown" else "failed")
@@ -85,6 +104,39 @@ def run_crawl(config: RunConfig, log_level: str = "INFO", resume: bool = False) 
     store.dispose()
     return CrawlSummary(run_id=run_id, pages=pages, page_errors=errors, findings=findings, status=status,
                         finish_reason=reason)
+
+
+def _worker_done(store, reader: StoreReader, shared, reason: str) -> CrawlSummary:
+    """A worker of a shared run ends: the last one out finalises the run."""
+    from crawler.shared.run import finish
+
+    run_id = shared.run_id
+    if reason != "finished":
+        status = "left"  # this worker stopped; its pages went back to the queue, the run goes on
+    elif finish(shared):
+        site_level_checks(store, reader, run_id)
+        pages, errors, _ = reader.run_counts(run_id)
+        final = "failed" if pages == errors else "finished"
+        with store.begin() as conn:
+            conn.execute(update(Run).where(Run.id == run_id).values(status=final, finished_at=datetime.now(timezone.utc)))
+        status = final
+    else:
+        status = "finished"  # another worker finalises it
+    pages, errors, findings = reader.run_counts(run_id)
+    store.dispose()
+    return CrawlSummary(run_id=run_id, pages=pages, page_errors=errors, findings=findings, status=status,
+                        finish_reason=reason)
+
+
+def _stored_lookup(reader: StoreReader, config: RunConfig, run_id: int):
+    """(site index, url) → the stored page's (links, redirects), for pages a dead worker may have stored."""
+    sites = config.sites
+
+    def lookup(index: int, url: str):
+        site = sites[index]
+        return reader.stored_page(run_id, site.organisation_id, site.url, url)
+
+    return lookup
 
 
 def site_level_checks(store, reader: StoreReader, run_id: int) -> None:

@@ -14,7 +14,8 @@ from crawler.browser import find_chromium, launch_options
 PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
 
 
-def scrapy_settings(config: RunConfig, log_level: str = "INFO") -> dict[str, Any]:
+def scrapy_settings(config: RunConfig, log_level: str = "INFO", shared: Any = None) -> dict[str, Any]:
+    """Scrapy's settings for a crawl of *config*; *shared*: the shared run a worker joined."""
     sites = config.sites
     slots: dict[str, dict[str, Any]] = {}
     for site in sites:
@@ -25,6 +26,10 @@ def scrapy_settings(config: RunConfig, log_level: str = "INFO") -> dict[str, Any
         slot["delay"] = max(slot["delay"], site.delay)
     # Rendering is one slot for the whole run: `concurrency` pages in the browser at once.
     slots["render"] = {"concurrency": config.concurrency, "delay": 0}
+    if shared is not None:
+        for host, slot in slots.items():
+            if host != "render":
+                slot["delay"] = 0  # the delay between requests to a host is kept across workers, in Redis
     timeout = max(site.page_timeout for site in sites)
     handlers = {"http": PLAYWRIGHT_HANDLER, "https": PLAYWRIGHT_HANDLER} if config.browser == "playwright" else {}
     return {
@@ -72,6 +77,25 @@ def scrapy_settings(config: RunConfig, log_level: str = "INFO") -> dict[str, Any
         "LOG_INSTALL_ROOT_HANDLER": True,
         "STATS_DUMP": False,
         "LOGSTATS_INTERVAL": 0,
+        **(shared_settings(shared) if shared is not None else {}),
+    }
+
+
+def shared_settings(shared: Any) -> dict[str, Any]:
+    """A worker of a shared run: scrapy-redis' scheduler on the run's keys, with leases."""
+    frontier = shared.frontier
+    return {
+        "SCHEDULER": "crawler.shared.scheduler.SharedScheduler",
+        "SCHEDULER_QUEUE_CLASS": "crawler.shared.scheduler.LeasedQueue",
+        "SCHEDULER_QUEUE_KEY": frontier.queue_key,
+        "SCHEDULER_DUPEFILTER_KEY": frontier.dupefilter_key,
+        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",  # robots.txt and sitemaps once per run
+        "SCHEDULER_SERIALIZER": "crawler.shared.codec",
+        "SCHEDULER_PERSIST": True,  # the queue belongs to the run: a worker leaving must not flush it
+        "REDIS_URL": shared.url,
+        "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.GuardMiddleware": 50,
+                                   "crawler.shared.worker.SharedPoliteness": 60},
+        "EXTENSIONS": {"crawler.progress.Progress": 500, "crawler.shared.worker.SharedRunExtension": 510},
     }
 
 

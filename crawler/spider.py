@@ -18,9 +18,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import deque
 from dataclasses import dataclass, field
-from typing import Any, AsyncIterator, Iterable, Optional
+from typing import Any, AsyncIterator, Callable, Iterable, Optional
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
@@ -32,11 +31,14 @@ from twisted.python.failure import Failure
 from audits.documents import check_document
 from audits.engines import Engine, PageSession
 from audits.model import DocumentResult, EngineResult, PageResult, Standard
+from audits.screenshots import ScreenshotLedger, capture_screenshots
 from config.loader import RunConfig, SiteSettings
 from crawler.addresses import AddressPolicy
 from crawler.browser import DOCUMENT_META, SCRIPT_REDIRECT_META, PlaywrightSession, init_page
+from crawler.ledger import Ledger, LocalLedger
 from crawler.middlewares import OutOfScope
 from crawler.scope import SiteScope
+from crawler.shared.worker import Worker, settles_lease
 
 logger = logging.getLogger(__name__)
 
@@ -68,24 +70,18 @@ READ_REFRESH = """
 
 @dataclass
 class SiteState:
-    """One site's scope, budget and what was already seen: shared by all its responses."""
+    """One site's scope and settings, shared by all its responses (what was claimed is in the ledger)."""
 
     index: int
     settings: SiteSettings
     scope: SiteScope
     policy: AddressPolicy
-    seen: set[str] = field(default_factory=set)
-    reserved: int = 0
     #: When resuming: pages stored by the interrupted run, url → (links, redirects).
     stored: dict[str, tuple[list, list]] = field(default_factory=dict)
-    overflow: deque = field(default_factory=lambda: deque(maxlen=10_000))
 
     @property
     def standard(self) -> Standard:
         return Standard(self.settings.wcag, self.settings.level)
-
-    def has_budget(self) -> bool:
-        return self.reserved < self.settings.max_pages
 
 
 class AuditSpider(scrapy.Spider):
@@ -98,6 +94,9 @@ class AuditSpider(scrapy.Spider):
         resume_run_id: Optional[int] = None,
         stored_pages: Optional[dict[tuple[str, str], dict[str, tuple[list, list]]]] = None,
         pool: Any = None,
+        worker: Optional[Worker] = None,
+        lookup_stored: Optional[Callable[[int, str], Optional[tuple[list, list]]]] = None,
+        seed: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -106,6 +105,14 @@ class AuditSpider(scrapy.Spider):
         self.resume_run_id = resume_run_id
         #: Selenium's driver pool (None: Playwright renders through scrapy-playwright).
         self.pool = pool
+        #: This process's part in a shared run (None: a crawl of its own).
+        self.worker = worker
+        #: Which pages are claimed: in memory, or in Redis when workers share a run.
+        self.ledger: Ledger = worker.frontier if worker is not None else LocalLedger()
+        #: Shared runs: (site index, url) → a stored page's (links, redirects), or None.
+        self.lookup_stored = lookup_stored
+        #: False for a worker joining a shared run: its start requests are already queued.
+        self.seed = seed
         stored_pages = stored_pages or {}
         self.sites = [
             SiteState(i, site, SiteScope(site), AddressPolicy(site.allowed_networks()),
@@ -113,14 +120,27 @@ class AuditSpider(scrapy.Spider):
             for i, site in enumerate(run_config.sites)
         ]
         self.versions_recorded = False
+        #: Run-wide: the first page that shows a grouped issue supplies its picture.
+        self.screenshot_ledger = ScreenshotLedger()
+        # Pages open in the browser at once. The download slot alone would bound only the
+        # navigations: a page stays open (and is audited) in its callback after the download.
+        self.render_slots = asyncio.Semaphore(run_config.concurrency)
 
     def closed(self, reason: str) -> None:
         if self.pool is not None:
             self.pool.close()
 
+    def stopping(self) -> bool:
+        """True once a shutdown (SIGINT/SIGTERM) began: pages not yet rendered are left
+        unstored, for ``--resume`` to audit, instead of rendering a whole queue first."""
+        engine = getattr(self.crawler, "engine", None)
+        return engine is not None and not engine.running
+
     # -- discovery -----------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        if not self.seed:
+            return
         for state in self.sites:
             for url in (state.settings.url, *state.settings.urls):
                 for request in self.follow_page(state, url, depth=0):
@@ -153,13 +173,10 @@ class AuditSpider(scrapy.Spider):
             logger.debug("Not following %s: %s", url, reason)
             return
         canonical = state.scope.canonical(url)
-        if canonical in state.seen or depth > state.settings.max_depth:
+        if depth > state.settings.max_depth:
             return
-        if not state.has_budget():
-            state.overflow.append((canonical, depth))
-            return
-        state.seen.add(canonical)
-        state.reserved += 1
+        if not self.ledger.claim(state.index, canonical, depth, state.settings.max_pages):
+            return  # seen before, or waiting for budget
         if canonical in state.stored:
             yield from self.expand_stored(state, canonical, depth)
             return
@@ -176,19 +193,18 @@ class AuditSpider(scrapy.Spider):
         """Resuming: a page the interrupted run already stored is not audited again;
         its stored links are followed as if it had just been rendered."""
         links, redirects = state.stored.pop(url)
-        state.seen.update(state.scope.canonical(r) for r in redirects)
+        for redirect in redirects:
+            self.ledger.mark_seen(state.index, state.scope.canonical(redirect))
         for href, text in links:
             yield from self.follow_page(state, href, depth + 1, text)
 
     def release(self, state: SiteState) -> Iterable[scrapy.Request]:
         """A reserved page slot turned out not to be a page: give it to a waiting URL."""
-        state.reserved -= 1
-        while state.overflow and state.has_budget():
-            url, depth = state.overflow.popleft()
-            if url not in state.seen:
-                yield from self.follow_page(state, url, depth)
-                return
+        deferred = self.ledger.release(state.index, state.settings.max_pages)
+        if deferred is not None:
+            yield from self.follow_page(state, *deferred)
 
+    @settles_lease
     def parse_robots(self, response: Response) -> Iterable[scrapy.Request]:
         state = self.sites[response.meta["a11y_site"]]
         if response.status != 200:
@@ -196,6 +212,7 @@ class AuditSpider(scrapy.Spider):
         for url in sitemap_urls_from_robots(response.body, base_url=response.url):
             yield self.site_request(state, url, self.parse_sitemap)
 
+    @settles_lease
     def parse_sitemap(self, response: Response) -> Iterable[scrapy.Request]:
         state = self.sites[response.meta["a11y_site"]]
         if response.status != 200:
@@ -215,23 +232,34 @@ class AuditSpider(scrapy.Spider):
             else:
                 yield from self.follow_page(state, loc, depth=1)
 
+    @settles_lease
     def discovery_failed(self, failure: Failure) -> None:
         logger.debug("Discovery request failed: %s", failure.getErrorMessage())
 
     # -- step 1: fetch ---------------------------------------------------------------
 
+    @settles_lease
     async def parse_fetched(self, response: Response) -> AsyncIterator[Any]:
         state = self.sites[response.meta["a11y_site"]]
         depth = response.meta["a11y_depth"]
         redirects = tuple(response.meta.get("redirect_urls", ()))
         final = state.scope.canonical(response.url)
+        # A shared run's page whose worker died: audited already if the store has it.
+        reclaimed = response.meta.get("a11y_reclaimed", False)
+        if reclaimed and self.lookup_stored is not None:
+            stored = self.lookup_stored(state.index, final)
+            if stored is not None:
+                state.stored[final] = stored
+                for item in self.expand_stored(state, final, depth):
+                    yield item
+                return
         if redirects and final != state.scope.canonical(redirects[0]):
-            # One page, one audit: a redirect to a page already seen adds nothing.
-            if final in state.seen:
+            # One page, one audit: a redirect to a page already seen adds nothing
+            # (unless that was this very page, before its worker died).
+            if not self.ledger.mark_seen(state.index, final) and not reclaimed:
                 for item in self.release(state):
                     yield item
                 return
-            state.seen.add(final)
             if final in state.stored:
                 for item in self.expand_stored(state, final, depth):
                     yield item
@@ -260,6 +288,10 @@ class AuditSpider(scrapy.Spider):
                 yield item
             return
 
+        await self.render_slots.acquire()  # released by finish_render
+        if self.stopping():
+            self.render_slots.release()
+            return  # shutting down: left unstored, for --resume
         headers = {
             key.decode("latin-1"): b", ".join(values).decode("latin-1")
             for key, values in response.headers.items()
@@ -306,6 +338,7 @@ class AuditSpider(scrapy.Spider):
             fetch_ms=int((time.monotonic() - started) * 1000) if started else None,
         )
 
+    @settles_lease
     def fetch_failed(self, failure: Failure) -> Iterable[Any]:
         request = failure.request
         state = self.sites[request.meta["a11y_site"]]
@@ -326,13 +359,14 @@ class AuditSpider(scrapy.Spider):
 
     # -- step 2: render and audit ------------------------------------------------------
 
+    @settles_lease
     async def parse_rendered(self, response: Response) -> AsyncIterator[Any]:
         state = self.sites[response.meta["a11y_site"]]
         result: PageResult = response.meta["a11y_result"]
         page = response.meta["playwright_page"]
         response.meta.pop(DOCUMENT_META, None)  # the fetched body is no longer needed
         if SCRIPT_REDIRECT_META in response.meta:
-            await _close(page)
+            await self.finish_render(page)
             for item in self.script_redirect(state, result, response.meta[SCRIPT_REDIRECT_META]):
                 yield item
             return
@@ -350,13 +384,11 @@ class AuditSpider(scrapy.Spider):
         except Exception as exc:  # noqa: BLE001 - a broken page is a page with an error
             result.error = result.error or f"render failed: {_short(exc)}"
         finally:
-            await _close(page)
+            await self.finish_render(page)
         for url in response.meta.get("a11y_navigations", []):
             links.append([url, ""])  # script navigations: audited as pages of their own
-        yield result
-        for href, text in links:
-            for request in self.follow_page(state, href, result.depth + 1, text):
-                yield request
+        for item in self.followed_then_result(state, result, links):
+            yield item
 
     async def render_with_selenium(self, state: SiteState, result: PageResult, url: str) -> AsyncIterator[Any]:
         """Step 2 with Selenium: a pooled WebDriver session loads the page (in our threads)."""
@@ -366,6 +398,8 @@ class AuditSpider(scrapy.Spider):
         started = time.monotonic()
         try:
             async with self.pool.driver() as driver:
+                if self.stopping():
+                    return  # shutting down while this page waited for a driver: left for --resume
                 session = SeleniumSession(driver, self.pool)
                 await session.load(url)
                 result.render_ms = int((time.monotonic() - started) * 1000)
@@ -377,13 +411,19 @@ class AuditSpider(scrapy.Spider):
                     self.record_versions(result, await self.pool.call(browser_info, driver, self.run_config.webdriver_url))
         except Exception as exc:  # noqa: BLE001 - a broken page (or driver) is a page with an error
             result.error = result.error or f"render failed: {_short(exc)}"
-        yield result
+        for item in self.followed_then_result(state, result, links):
+            yield item
+
+    def followed_then_result(self, state: SiteState, result: PageResult, links: list[list[str]]) -> Iterable[Any]:
+        """A page's links, then the page itself: in a shared run, storing the page ends its
+        lease, so its links must be in the frontier by then (or the run could end early)."""
         for href, text in links:
-            for request in self.follow_page(state, href, result.depth + 1, text):
-                yield request
+            yield from self.follow_page(state, href, result.depth + 1, text)
+        yield result
 
     async def audit(self, state: SiteState, result: PageResult, session: PageSession) -> list[list[str]]:
-        """Run every engine on the rendered page, then read its links (for any browser engine)."""
+        """Run every engine on the rendered page, picture offending elements not pictured
+        before in the run, then read its links (for any browser engine)."""
         audit_started = time.monotonic()
         for engine in self.engines:
             result.engines.append(await self.run_engine(engine, session, state.standard))
@@ -392,6 +432,8 @@ class AuditSpider(scrapy.Spider):
         failed = [f"{e.engine} failed: {e.error}" for e in result.engines if e.error]
         if failed:
             result.error = "; ".join(failed)
+        if self.run_config.screenshots:
+            await capture_screenshots(session, result, self.screenshot_ledger)
         result.links = await self.read_links(session)
         return result.links
 
@@ -419,11 +461,10 @@ class AuditSpider(scrapy.Spider):
             logger.warning("Engine %s failed on %s: %s", engine.name, session.url, _short(exc))
             return EngineResult(engine=engine.name, version=engine.version, error=_short(exc))
 
+    @settles_lease
     async def render_failed(self, failure: Failure) -> AsyncIterator[Any]:
         request = failure.request
-        page = request.meta.get("playwright_page")
-        if page is not None:
-            await _close(page)
+        await self.finish_render(request.meta.get("playwright_page"))
         state = self.sites[request.meta["a11y_site"]]
         result: PageResult = request.meta["a11y_result"]
         if SCRIPT_REDIRECT_META in request.meta:
@@ -432,6 +473,12 @@ class AuditSpider(scrapy.Spider):
             return
         result.error = f"render failed: {_reason(failure)}"
         yield result
+
+    async def finish_render(self, page) -> None:
+        """A Playwright render is over (audited or failed): close its page, free its slot."""
+        if page is not None:
+            await _close(page)
+        self.render_slots.release()
 
     def script_redirect(self, state: SiteState, result: PageResult, target: str) -> Iterable[scrapy.Request]:
         """Redirected by a script before it was parsed: like an HTTP redirect, the source

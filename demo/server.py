@@ -9,6 +9,7 @@ can check what the crawler did and did not ask for.
 from __future__ import annotations
 
 import mimetypes
+import time
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -37,6 +38,8 @@ class LoggedRequest:
     path: str
     user_agent: str
     host: str = ""
+    #: When it arrived (time.monotonic()), to check politeness.
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass

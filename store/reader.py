@@ -190,6 +190,28 @@ class StoreReader:
             stored[(org_id, site_url)][url] = (list(links or []), list(redirects or []))
         return dict(stored)
 
+    def stored_page(self, run_id: int, org_id: str, site_url: str, url: str) -> Optional[tuple[list, list]]:
+        """One stored page's (links, redirects), or None: did a worker that died store it?"""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(Page.links, Page.redirects)
+                .join(RunSite, Page.site_id == RunSite.id)
+                .where(RunSite.run_id == run_id, RunSite.organisation_id == org_id, RunSite.url == site_url,
+                       Page.url == url)
+            ).first()
+        return None if row is None else (list(row.links or []), list(row.redirects or []))
+
+    def page_counts_by_organisation(self, run_id: int) -> dict[str, tuple[int, int]]:
+        """organisation → (pages stored, of which with an error) in a run."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(RunSite.organisation_id, func.count(Page.id), func.count(Page.error))
+                .join(Page, Page.site_id == RunSite.id)
+                .where(RunSite.run_id == run_id)
+                .group_by(RunSite.organisation_id)
+            ).all()
+        return {org: (int(pages), int(errors)) for org, pages, errors in rows}
+
     def run_counts(self, run_id: int) -> tuple[int, int, int]:
         """(pages, pages with errors, findings) stored for a run."""
         with self.engine.connect() as conn:

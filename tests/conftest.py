@@ -101,6 +101,46 @@ def postgres_url() -> str | None:
     return url
 
 
+def redis_url() -> str | None:
+    """A URL of the Redis test server, or None when it is not reachable (never skipped in CI)."""
+    import redis
+
+    url = os.environ.get("A11Y_AUDIT_TEST_REDIS", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=3).ping()
+    except redis.RedisError as exc:
+        if IN_CI:
+            raise RuntimeError(f"Redis must be running in CI: {exc}") from exc
+        return None
+    return url
+
+
+@pytest.fixture
+def frontier_url() -> str:
+    url = redis_url()
+    if url is None:
+        pytest.skip("Redis is not reachable on 127.0.0.1:6379 (set A11Y_AUDIT_TEST_REDIS)")
+    return url
+
+
+@pytest.fixture
+def pg_database():
+    """A fresh database on the PostgreSQL test server, dropped afterwards."""
+    import uuid
+
+    import psycopg
+
+    url = postgres_url()
+    if url is None:
+        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432 (set A11Y_AUDIT_TEST_POSTGRES)")
+    name = f"a11y_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield url.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def crawl_fixture_site(server: SiteServer, workdir: Path, db: str, *flags: str) -> dict:
     """Crawl the fixture site into *db*; returns the process, store and request log."""
     server.log.clear()

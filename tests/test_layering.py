@@ -21,7 +21,8 @@ ALLOWED = {
     "demo": set(),
     "crawler": OURS - {"crawler"},
 }
-BROWSER_LIBRARIES = {"scrapy", "scrapy_playwright", "playwright", "selenium", "axe_selenium_python", "twisted"}
+BROWSER_LIBRARIES = {"scrapy", "scrapy_playwright", "playwright", "selenium", "axe_selenium_python", "twisted",
+                     "scrapy_redis", "redis"}
 
 
 def imported_top_level_names(path: Path) -> set[str]:

@@ -2,29 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
-from tests.conftest import crawl_fixture_site, postgres_url, run_cli, stored_summary
+from tests.conftest import crawl_fixture_site, run_cli, stored_summary
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
-
-
-@pytest.fixture(scope="module")
-def pg_database():
-    """A fresh database on the test server, dropped afterwards."""
-    import psycopg
-
-    url = postgres_url()
-    if url is None:
-        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432 (set A11Y_AUDIT_TEST_POSTGRES)")
-    name = f"a11y_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield url.rsplit("/", 1)[0] + "/" + name
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_postgres_store_matches_sqlite(fixture_site, crawled, pg_database, tmp_path):

@@ -111,7 +111,7 @@ def test_sigterm_stops_gracefully_and_marks_the_run_interrupted(big_site, tmp_pa
     config = site_config(tmp_path, server)
     db_path = tmp_path / "stopped.db"
     proc = start_crawl(config, f"sqlite:///{db_path}", tmp_path)
-    wait_for_pages(db_path, 5, proc)
+    at_signal = wait_for_pages(db_path, 5, proc)
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=90)
     stderr = stderr_of(config)
@@ -120,7 +120,8 @@ def test_sigterm_stops_gracefully_and_marks_the_run_interrupted(big_site, tmp_pa
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("select status from runs").fetchall() == [("interrupted",)]
         stored = conn.execute("select count(*) from pages").fetchone()[0]
-    assert stored < len(paths)
+    # In-flight pages may finish; the queue behind them is abandoned, not rendered first.
+    assert stored <= at_signal + 6, (at_signal, stored)
     # An interrupted run is resumable like a killed one.
     resumed = run_cli("crawl", str(config), "--db", f"sqlite:///{db_path}", "--resume", cwd=tmp_path)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
