@@ -111,6 +111,8 @@ class PageResult:
     engines: list[EngineResult] = field(default_factory=list)
     #: Links of the rendered page as [href, text]: stored so a resumed crawl can go on without re-rendering.
     links: list[list[str]] = field(default_factory=list)
+    #: DOM-structure signature of the rendered page (audits/templates.py), for template sampling.
+    structure: Optional[str] = None
     #: Pictures of offending elements taken on this page (grouped issues not pictured before in the run).
     screenshots: list[ElementScreenshot] = field(default_factory=list)
     id: Optional[int] = None
@@ -154,6 +156,9 @@ class SiteRecord:
     documents: list[DocumentResult] = field(default_factory=list)
     #: fingerprint → the picture of that grouped issue's element on this site in this run.
     screenshots: dict[str, ElementScreenshot] = field(default_factory=dict)
+    #: What was audited (store ``site_samples``; crawler/sampling.py): None for a run stored
+    #: before it was recorded.
+    sampling: Optional[dict] = None
 
 
 @dataclass

@@ -41,7 +41,16 @@ CRAWL_DEFAULTS: dict[str, object] = {
     "query": "keep",
     # Largest HTML or document body fetched, in bytes.
     "max_response_bytes": 10 * 1024 * 1024,
+    # Template-aware sampling (off: every discovered page is audited). true, or
+    # {per_template: 5, random_share: 0.1, seed: 1}: URLs are grouped by template (path
+    # pattern); every page of a group of at most per_template pages is audited, of a larger
+    # group the first per_template pages plus a seeded random share of the rest, never fewer
+    # than 10 % of the structured sample (WCAG-EM). See crawler/sampling.py.
+    "sample": False,
 }
+
+#: The parameters of `sample: true`.
+SAMPLE_DEFAULTS: dict[str, object] = {"per_template": 5, "random_share": 0.1, "seed": 1}
 
 #: Settings that only make sense once per run, not per site.
 RUN_DEFAULTS: dict[str, object] = {

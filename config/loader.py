@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from config.defaults import CRAWL_DEFAULTS, RUN_DEFAULTS
 from config.errors import ConfigError
-from config.schema import ConfigFile, CrawlOverrides
+from config.schema import ConfigFile, CrawlOverrides, SampleConfig
 
 CRAWL_KEYS = tuple(CRAWL_DEFAULTS)
 
@@ -45,6 +45,8 @@ class SiteSettings:
     allow_private_addresses: Union[bool, tuple[str, ...]]
     query: str
     max_response_bytes: int
+    #: Template-aware sampling parameters; None: every discovered page is audited.
+    sample: Optional[SampleConfig] = None
 
     def allowed_networks(self) -> Union[bool, tuple[ipaddress._BaseNetwork, ...]]:
         """``True`` (all allowed), ``False`` (none) or the allowed networks."""
@@ -120,6 +122,7 @@ def config_from_data(
     except ValidationError as exc:
         raise ConfigError(_describe(source, data, exc)) from None
     cli = _validate_overrides(source, overrides or {})
+    cli_sample = cli.pop("sample", None)
 
     orgs = []
     for org in parsed.organisations:
@@ -131,6 +134,7 @@ def config_from_data(
             merged.update(cli)
             allow = merged["allow_private_addresses"]
             merged["allow_private_addresses"] = allow if isinstance(allow, bool) else tuple(allow)
+            merged["sample"] = _resolve_sample(merged["sample"], cli_sample)
             sites.append(
                 SiteSettings(
                     organisation_id=org.id,
@@ -173,18 +177,51 @@ def _run_level(parsed: ConfigFile, overrides: Mapping[str, Any]) -> dict[str, An
     return values
 
 
+def _resolve_sample(value: Any, cli: Any) -> Optional[SampleConfig]:
+    """The site's sampling parameters: the file's value (true / false / parameters), with the
+    command line's ``--sample`` (true) or ``--sample-per-template`` / ``--sample-seed`` over it."""
+    if cli is not None:
+        base = value if isinstance(value, SampleConfig) else SampleConfig()
+        return base if cli is True else base.model_copy(update=cli)
+    if value is True:
+        return SampleConfig()
+    return value if isinstance(value, SampleConfig) else None
+
+
+def _sample_flags(overrides: Mapping[str, Any]) -> Any:
+    """``--sample``, ``--sample-per-template N``, ``--sample-seed N`` → True, a dict of the
+    given parameters (which imply sampling), or None."""
+    given = {key: overrides.get(f"sample_{key}") for key in ("per_template", "seed")}
+    given = {key: value for key, value in given.items() if value is not None}
+    if given:
+        return given
+    return True if overrides.get("sample") else None
+
+
 def _set_fields(model: CrawlOverrides) -> dict[str, Any]:
     return {key: getattr(model, key) for key in CRAWL_KEYS if getattr(model, key) is not None}
 
 
 def _validate_overrides(source: str, overrides: Mapping[str, Any]) -> dict[str, Any]:
-    given = {key: value for key, value in overrides.items() if key in CRAWL_KEYS and value is not None}
+    given = {key: value for key, value in overrides.items()
+             if key in CRAWL_KEYS and key != "sample" and value is not None}
+    sample = _sample_flags(overrides)
+    if isinstance(sample, dict):
+        try:
+            SampleConfig.model_validate(sample)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            flag = "--sample-" + str(err["loc"][0]).replace("_", "-")
+            raise ConfigError(f"command line: {flag}: {err['msg']} (got {err.get('input')!r})") from None
     try:
-        return _set_fields(CrawlOverrides.model_validate(given))
+        fields = _set_fields(CrawlOverrides.model_validate(given))
     except ValidationError as exc:
         err = exc.errors()[0]
         flag = "--" + str(err["loc"][0]).replace("_", "-")
         raise ConfigError(f"command line: {flag}: {err['msg']} (got {err.get('input')!r})") from None
+    if sample is not None:
+        fields["sample"] = sample  # partial parameters are merged over the file's in _resolve_sample
+    return fields
 
 
 def _describe(source: str, data: Any, exc: ValidationError) -> str:

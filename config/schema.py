@@ -12,7 +12,9 @@ import re
 from typing import Literal, Optional, Union
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator
+
+from config.defaults import SAMPLE_DEFAULTS
 
 # Strict: a quoted "yes" must not open the auditor's network.
 PrivateAllowance = Union[StrictBool, list[str]]
@@ -20,6 +22,15 @@ PrivateAllowance = Union[StrictBool, list[str]]
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SampleConfig(_Strict):
+    """Template-aware sampling (crawler/sampling.py): every page of a small template group,
+    ``per_template`` pages of a large one, plus a seeded random share of the rest."""
+
+    per_template: int = Field(default=SAMPLE_DEFAULTS["per_template"], gt=0)
+    random_share: float = Field(default=SAMPLE_DEFAULTS["random_share"], ge=0, le=1)
+    seed: int = SAMPLE_DEFAULTS["seed"]
 
 
 class CrawlOverrides(_Strict):
@@ -39,12 +50,30 @@ class CrawlOverrides(_Strict):
     allow_private_addresses: Optional[PrivateAllowance] = None
     query: Optional[Literal["keep", "drop"]] = None
     max_response_bytes: Optional[int] = Field(default=None, gt=0)
+    #: Template-aware sampling: true (the defaults), false, or its parameters.
+    sample: Optional[Union[StrictBool, SampleConfig]] = None
 
     @field_validator("wcag", "level", mode="before")
     @classmethod
     def _numbers_as_text(cls, value: object) -> object:
         # YAML reads `wcag: 2.2` as a float; accept it as the string it means.
         return str(value) if isinstance(value, (int, float)) else value
+
+    @field_validator("sample", mode="before")
+    @classmethod
+    def _sample(cls, value: object) -> object:
+        # One clear message instead of one per branch of the union.
+        if value is None or isinstance(value, (bool, SampleConfig)):
+            return value
+        if not isinstance(value, dict):
+            raise ValueError("expected true, false or a mapping of per_template, random_share, seed")
+        try:
+            return SampleConfig.model_validate(value)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(part) for part in err["loc"])
+            message = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+            raise ValueError(f"{where}: {message} (got {err.get('input')!r})") from None
 
     @field_validator("allow_private_addresses")
     @classmethod

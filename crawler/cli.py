@@ -10,7 +10,7 @@ from typing import Any, Optional
 
 import click
 
-from config import StoreError, load_config
+from config import ConfigError, StoreError, load_config
 from config.defaults import TOOL_VERSION
 from crawler.cli_common import (
     DEFAULT_DB,
@@ -46,6 +46,9 @@ def crawl(ctx: click.Context, config_file: Path, db: Optional[str], resume: bool
           lease_seconds: Optional[float], **flags: Any) -> None:
     """Crawl and audit every organisation in CONFIG_FILE."""
     config = load_config(config_file, overrides={"db": db, **flags})
+    if (resume or frontier) and any(site.sample is not None for site in config.sites):
+        # The sample is decided in rounds over what one process discovered (crawler/sampling.py).
+        raise ConfigError(f"{'--resume' if resume else '--frontier'}: not available with template sampling (sample)")
     _run(config, ctx.obj["log_level"], resume, frontier=frontier, lease_seconds=lease_seconds)
 
 

@@ -72,6 +72,12 @@ def crawl_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      help="Remote WebDriver (e.g. a Selenium Grid) to render with; implies --browser selenium."),
         click.option("--browser-name", type=click.Choice(["chromium", "firefox"]), default=None,
                      help="Browser for Selenium (firefox needs geckodriver on the PATH)."),
+        click.option("--sample", is_flag=True, default=None,
+                     help="Template-aware sampling: audit a sample of each page template (see README)."),
+        click.option("--sample-per-template", type=int, default=None,
+                     help="Pages audited per template before the random share (implies --sample; default 5)."),
+        click.option("--sample-seed", type=int, default=None,
+                     help="Seed of the random share (implies --sample; default 1)."),
         click.option("--screenshots/--no-screenshots", default=None,
                      help="Picture one offending element per grouped issue for the reports (default: yes)."),
     ]

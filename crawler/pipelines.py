@@ -63,6 +63,12 @@ class StorePipeline:
         if self.writer is None:
             return
         stats = self.crawler.stats
+        spider = self.crawler.spider
+        if spider.resume_run_id is None:
+            # A resumed or shared run would record only this process's part of the discovery.
+            await self.writer.save_samples({
+                (state.settings.organisation_id, state.settings.url): state.sampler.record() for state in spider.sites
+            })
         await self.writer.record_versions(
             engines=stats.get_value("a11y/engines") or {}, browser=stats.get_value("a11y/browser") or {}
         )
@@ -86,6 +92,7 @@ def _site_settings(site) -> dict[str, Any]:
     settings["urls"] = list(site.urls)
     settings["include"] = list(site.include)
     settings["exclude"] = list(site.exclude)
+    settings["sample"] = site.sample.model_dump() if site.sample is not None else None
     allow = site.allow_private_addresses
     settings["allow_private_addresses"] = allow if isinstance(allow, bool) else list(allow)
     return settings

@@ -23,7 +23,8 @@ from typing import Any, AsyncIterator, Callable, Iterable, Optional
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
@@ -32,11 +33,13 @@ from audits.documents import check_document
 from audits.engines import Engine, PageSession
 from audits.model import DocumentResult, EngineResult, PageResult, Standard
 from audits.screenshots import ScreenshotLedger, capture_screenshots
+from audits.templates import dom_signature
 from config.loader import RunConfig, SiteSettings
 from crawler.addresses import AddressPolicy
 from crawler.browser import DOCUMENT_META, SCRIPT_REDIRECT_META, PlaywrightSession, init_page
 from crawler.ledger import Ledger, LocalLedger
 from crawler.middlewares import OutOfScope
+from crawler.sampling import Sampler
 from crawler.scope import SiteScope
 from crawler.shared.worker import Worker, settles_lease
 
@@ -78,6 +81,8 @@ class SiteState:
     policy: AddressPolicy
     #: When resuming: pages stored by the interrupted run, url → (links, redirects).
     stored: dict[str, tuple[list, list]] = field(default_factory=dict)
+    #: Template-aware sampling (or, for a full crawl, only its figures): crawler/sampling.py.
+    sampler: Sampler = field(default_factory=lambda: Sampler(enabled=False))
 
     @property
     def standard(self) -> Standard:
@@ -116,7 +121,8 @@ class AuditSpider(scrapy.Spider):
         stored_pages = stored_pages or {}
         self.sites = [
             SiteState(i, site, SiteScope(site), AddressPolicy(site.allowed_networks()),
-                      stored=dict(stored_pages.get((site.organisation_id, site.url), {})))
+                      stored=dict(stored_pages.get((site.organisation_id, site.url), {})),
+                      sampler=Sampler.from_settings(site.sample))
             for i, site in enumerate(run_config.sites)
         ]
         self.versions_recorded = False
@@ -125,6 +131,23 @@ class AuditSpider(scrapy.Spider):
         # Pages open in the browser at once. The download slot alone would bound only the
         # navigations: a page stays open (and is audited) in its callback after the download.
         self.render_slots = asyncio.Semaphore(run_config.concurrency)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "AuditSpider":
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.next_sample_round, signal=signals.spider_idle)
+        return spider
+
+    def next_sample_round(self) -> None:
+        """Out of work: sampled sites decide on the URLs found since (crawler/sampling.py)."""
+        if self.stopping():
+            return
+        requests = [request for state in self.sites for url, depth in state.sampler.next_round()
+                    for request in self.follow_page(state, url, depth)]
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        if requests:
+            raise DontCloseSpider
 
     def closed(self, reason: str) -> None:
         if self.pool is not None:
@@ -175,6 +198,8 @@ class AuditSpider(scrapy.Spider):
         canonical = state.scope.canonical(url)
         if depth > state.settings.max_depth:
             return
+        if not state.sampler.offer(canonical, depth):
+            return  # waits for the next sampling round, or sampled out: no budget spent
         if not self.ledger.claim(state.index, canonical, depth, state.settings.max_pages):
             return  # seen before, or waiting for budget
         if canonical in state.stored:
@@ -417,6 +442,7 @@ class AuditSpider(scrapy.Spider):
     def followed_then_result(self, state: SiteState, result: PageResult, links: list[list[str]]) -> Iterable[Any]:
         """A page's links, then the page itself: in a shared run, storing the page ends its
         lease, so its links must be in the frontier by then (or the run could end early)."""
+        state.sampler.observe(result.url, result.structure)
         for href, text in links:
             yield from self.follow_page(state, href, result.depth + 1, text)
         yield result
@@ -424,6 +450,7 @@ class AuditSpider(scrapy.Spider):
     async def audit(self, state: SiteState, result: PageResult, session: PageSession) -> list[list[str]]:
         """Run every engine on the rendered page, picture offending elements not pictured
         before in the run, then read its links (for any browser engine)."""
+        result.structure = await dom_signature(session)  # before the engines press keys
         audit_started = time.monotonic()
         for engine in self.engines:
             result.engines.append(await self.run_engine(engine, session, state.standard))

@@ -75,6 +75,8 @@ def export_data(results: list[OrganisationResults]) -> dict[str, Any]:
                              "width": shot.width, "height": shot.height, "bytes": shot.size}
                             for shot in site.screenshots.values()
                         ],
+                        # What was audited: a full crawl or a template sample (null: not recorded).
+                        "sampling": site.sampling,
                     }
                     for site in org.sites
                 ],

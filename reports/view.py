@@ -24,6 +24,7 @@ from audits.wcag import criterion_title_in, principle_of, sc_key
 from reports.charts import BarChart, bar_chart
 from reports.coverage import CoverageView, coverage_view
 from reports.i18n import DEFAULT_LANGUAGE, N_, Translator, translator
+from reports.sampling import SampleView, sample_views
 from reports.trends import IMPACT_LABELS, Direction, RunFigures, TrendView, direction, trend_view
 
 #: What automated testing cannot decide: shown in every organisation report.
@@ -234,6 +235,8 @@ class OrganisationView:
     direction: Optional[Direction] = None
     share_with_violations: str = ""
     page_files: list[str] = field(default_factory=list)
+    #: Sites audited by template sample, with what was audited (reports/sampling.py).
+    samples: list[SampleView] = field(default_factory=list)
 
     @property
     def issues_by_impact(self) -> dict[str, int]:
@@ -440,6 +443,7 @@ def organisation_view(
         direction=direction(since.new, len(since.fixed), tr) if since else direction(None, None, tr),
         share_with_violations=tr.percent(with_violations / len(audited)) if audited else "–",
         page_files=files,
+        samples=sample_views(results.sites, tr),
     )
     return view
 

@@ -29,7 +29,7 @@ from audits.model import (
     Standard,
 )
 from config.errors import StoreError
-from store.schema import Document, FindingRow, Organisation, Page, Run, RunSite, ScreenshotRow
+from store.schema import Document, FindingRow, Organisation, Page, Run, RunSite, ScreenshotRow, SiteSample
 
 
 @dataclass
@@ -70,6 +70,7 @@ class StoreReader:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._has_screenshots: Optional[bool] = None
+        self._has_samples: Optional[bool] = None
 
     def has_screenshots_table(self) -> bool:
         """False for a store of schema version 1 that no crawl has upgraded yet."""
@@ -77,6 +78,13 @@ class StoreReader:
             with self.engine.connect() as conn:
                 self._has_screenshots = inspect(conn).has_table(ScreenshotRow.__tablename__)
         return self._has_screenshots
+
+    def has_samples_table(self) -> bool:
+        """False for a store of schema version 1 or 2 that no crawl has upgraded yet."""
+        if self._has_samples is None:
+            with self.engine.connect() as conn:
+                self._has_samples = inspect(conn).has_table(SiteSample.__tablename__)
+        return self._has_samples
 
     def runs(self) -> list[RunRecord]:
         with self.engine.connect() as conn:
@@ -269,6 +277,9 @@ class StoreReader:
                 .where(ScreenshotRow.site_id.in_(site_ids))
                 .order_by(ScreenshotRow.id)
             ).all() if self.has_screenshots_table() else []
+            sample_rows = conn.execute(
+                select(SiteSample.site_id, SiteSample.record).where(SiteSample.site_id.in_(site_ids))
+            ).all() if self.has_samples_table() else []
         if name is None:
             raise StoreError(f"organisation {org_id!r} is not in the store")
 
@@ -310,6 +321,8 @@ class StoreReader:
                 fingerprint=shot.fingerprint, page_url=shot.url, media_type=shot.media_type,
                 width=shot.width, height=shot.height, data=bytes(shot.data),
             )
+        for site_id, record in sample_rows:
+            sites[site_id].sampling = dict(record or {})
         first = site_rows[0].settings if site_rows else {}
         standard = Standard(wcag=str(first.get("wcag", "2.2")), level=str(first.get("level", "AA")))
         return OrganisationResults(id=org_id, name=name, run=run, sites=list(sites.values()), standard=standard)

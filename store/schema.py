@@ -2,11 +2,13 @@
 
 runs ─┬─ run_sites ─┬─ pages ─┬─ findings
       │             │         └─ screenshots (one per site and fingerprint)
-      │             └─ documents
+      │             ├─ documents
+      │             └─ site_samples (what was audited: method, seed, template groups)
       └─ organisations (by id, shared across runs)
 
-Schema versions: 1, the first; 2 adds ``screenshots`` (a store of version 1 is
-upgraded in place when a crawl opens it: the table is created, nothing else changes).
+Schema versions: 1, the first; 2 adds ``screenshots``; 3 adds ``site_samples``. A store
+of an older version is upgraded in place when a crawl opens it: the tables are created,
+nothing else changes.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from typing import Any, Optional
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: Older versions a crawl upgrades by creating the tables they lack (nothing else differs).
-ADDITIVE_UPGRADES_FROM = (1,)
+ADDITIVE_UPGRADES_FROM = (1, 2)
 
 
 class Base(DeclarativeBase):
@@ -121,6 +123,19 @@ class ScreenshotRow(Base):
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SiteSample(Base):
+    """What a crawl of one site audited (crawler/sampling.py ``Sampler.record``): the method
+    ("full" or "template sample"), parameters, seed, and per URL-pattern group the pages
+    discovered, audited (structured / random) and the DOM structures seen."""
+
+    __tablename__ = "site_samples"
+
+    site_id: Mapped[int] = mapped_column(ForeignKey("run_sites.id", ondelete="CASCADE"), primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    method: Mapped[str] = mapped_column(String(40))
+    record: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class Document(Base):

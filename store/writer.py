@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from audits.model import DocumentResult, PageResult
 from store.database import async_engine
-from store.schema import Document, FindingRow, Organisation, Page, Run, RunSite, ScreenshotRow
+from store.schema import Document, FindingRow, Organisation, Page, Run, RunSite, ScreenshotRow, SiteSample
 
 
 def _now() -> datetime:
@@ -140,6 +140,17 @@ class RunWriter:
                     content_type=doc.content_type, status=doc.status, size=doc.size, checks=doc.checks,
                 )
             )
+
+    async def save_samples(self, records: dict[tuple[str, str], dict[str, Any]]) -> None:
+        """What was audited per site, {(organisation id, site URL): Sampler.record()}; a site
+        recorded before (a second worker of a shared run) keeps its first record."""
+        values = [
+            {"site_id": self.site_ids[key], "run_id": self.run_id, "method": record["method"], "record": record}
+            for key, record in records.items() if key in self.site_ids
+        ]
+        if values:
+            async with self.engine.begin() as conn:
+                await conn.execute(self._insert_ignore(SiteSample), values)
 
     async def finish_run(self, status: str) -> None:
         async with self.engine.begin() as conn:
