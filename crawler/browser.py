@@ -18,6 +18,8 @@ import weakref
 from collections import OrderedDict
 from typing import Any, Optional
 
+from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+
 from audits.engines.base import PageSession
 from config.defaults import CHROMIUM_ARGS, SYSTEM_CHROMIUM_PATHS
 from crawler.addresses import AddressPolicy
@@ -27,8 +29,43 @@ logger = logging.getLogger(__name__)
 #: meta key holding (status, headers, body) of the document fetched in phase one.
 DOCUMENT_META = "a11y_document"
 SCRIPT_REDIRECT_STUB = b"<!doctype html><title>Redirected by a script</title>"
+#: meta key: seconds the whole render step (context, page, navigation) may take.
+RENDER_DEADLINE_META = "a11y_render_deadline"
 #: meta key set to the target when a page redirected by script before it was parsed.
 SCRIPT_REDIRECT_META = "a11y_script_redirect"
+
+
+class RenderTimeout(Exception):
+    """The browser did not answer within the render deadline (it crashed or hung)."""
+
+
+class PlaywrightHandler(ScrapyPlaywrightDownloadHandler):
+    """scrapy-playwright's download handler, with a deadline on the whole render step.
+
+    After the browser process dies, a call already sent to it (a new page, a new
+    context) can wait for an answer for ever, and with it the crawl. Past the
+    deadline the page fails with a recorded error, and a browser that is gone is
+    forgotten, so the next page launches a new one.
+    """
+
+    async def download_request(self, request):
+        if not request.meta.get("playwright"):
+            return await super().download_request(request)
+        deadline = request.meta.get(RENDER_DEADLINE_META, 120.0)
+        try:
+            return await asyncio.wait_for(super().download_request(request), deadline)
+        except asyncio.TimeoutError:
+            self._forget_dead_browser()
+            raise RenderTimeout(f"the browser did not answer within {deadline:.0f} s (crashed or hung)") from None
+
+    def _forget_dead_browser(self) -> None:
+        # What scrapy-playwright's own "disconnected" callback would have done, had it run to the end.
+        browser = getattr(self, "browser", None)
+        if browser is not None and not browser.is_connected():
+            logger.warning("The browser is gone; the next page starts a new one")
+            self.context_wrappers.clear()
+            if self.config.restart_disconnected_browser:
+                del self.browser
 
 
 def find_chromium(configured: Optional[str] = None) -> Optional[str]:

@@ -81,6 +81,7 @@ def run_crawl(config: RunConfig, log_level: str = "INFO", resume: bool = False,
         pool, engines = selenium_setup(config, engines)
     process = CrawlerProcess(scrapy_settings(config, log_level, shared))
     quiet_noisy_loggers()
+    _dump_tasks_on_sigusr1()
     crawler = process.create_crawler(AuditSpider)
     process.crawl(crawler, run_config=config, engines=engines, resume_run_id=resume_run_id, stored_pages=stored,
                   pool=pool, worker=shared.worker if shared else None, seed=shared is None,
@@ -104,6 +105,27 @@ def run_crawl(config: RunConfig, log_level: str = "INFO", resume: bool = False,
     store.dispose()
     return CrawlSummary(run_id=run_id, pages=pages, page_errors=errors, findings=findings, status=status,
                         finish_reason=reason)
+
+
+def _dump_tasks_on_sigusr1() -> None:
+    """``kill -USR1 <pid>`` prints what a crawl is waiting for (every pending asyncio task's stack)."""
+    import asyncio
+    import signal
+    import sys
+
+    def dump(_signum, _frame) -> None:
+        try:
+            loop = asyncio.get_event_loop()
+            tasks = asyncio.all_tasks(loop)
+        except RuntimeError:
+            return
+        print(f"--- {len(tasks)} pending tasks ---", file=sys.stderr)
+        for task in tasks:
+            task.print_stack(limit=12, file=sys.stderr)
+        sys.stderr.flush()
+
+    if hasattr(signal, "SIGUSR1"):
+        signal.signal(signal.SIGUSR1, dump)
 
 
 def _worker_done(store, reader: StoreReader, shared, reason: str) -> CrawlSummary:

@@ -11,7 +11,7 @@ from config.loader import RunConfig
 from crawler.addresses import resolver_rules
 from crawler.browser import find_chromium, launch_options
 
-PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+PLAYWRIGHT_HANDLER = "crawler.browser.PlaywrightHandler"
 
 
 def scrapy_settings(config: RunConfig, log_level: str = "INFO", shared: Any = None) -> dict[str, Any]:

@@ -36,7 +36,7 @@ from audits.screenshots import ScreenshotLedger, capture_screenshots
 from audits.templates import dom_signature
 from config.loader import RunConfig, SiteSettings
 from crawler.addresses import AddressPolicy
-from crawler.browser import DOCUMENT_META, SCRIPT_REDIRECT_META, PlaywrightSession, init_page
+from crawler.browser import DOCUMENT_META, RENDER_DEADLINE_META, SCRIPT_REDIRECT_META, PlaywrightSession, init_page
 from crawler.ledger import Ledger, LocalLedger
 from crawler.middlewares import OutOfScope
 from crawler.sampling import Sampler
@@ -344,6 +344,7 @@ class AuditSpider(scrapy.Spider):
                     "service_workers": "block",
                 },
                 "playwright_page_init_callback": init_page,
+                RENDER_DEADLINE_META: state.settings.page_timeout + 15,
                 # DOMContentLoaded, bounded by the page timeout: a page whose scripts never
                 # let it be parsed (a busy loop) fails here instead of hanging later.
                 "playwright_page_goto_kwargs": {

@@ -60,10 +60,7 @@ def test_every_hostile_page_is_a_recorded_outcome(hostile_site, tmp_path):
 
 
 @pytest.mark.parametrize("engine, marker", [
-    pytest.param("playwright", b"remote-debugging-pipe", marks=pytest.mark.xfail(
-        strict=False, raises=(subprocess.TimeoutExpired, AssertionError),
-        reason="KNOWN BUG: after the browser is killed, the Playwright crawl sometimes never finishes "
-               "(seen twice under load; cause not yet found, see the closing note)")),
+    ("playwright", b"remote-debugging-pipe"),
     ("selenium", b"remote-debugging-port"),
 ])
 def test_crawl_survives_the_browser_dying(tmp_path, engine, marker):
@@ -89,7 +86,8 @@ def test_crawl_survives_the_browser_dying(tmp_path, engine, marker):
             time.sleep(0.2)
         killed = kill_browser(proc.pid, marker)
         assert killed, "no browser process found to kill"
-        assert proc.wait(timeout=150) == 1  # finished; the pages in flight at the kill failed
+        # Finished: 1 if pages were in the browser when it died (they failed), 0 if none was.
+        assert proc.wait(timeout=150) in (0, 1)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -100,7 +98,7 @@ def test_crawl_survives_the_browser_dying(tmp_path, engine, marker):
         messages = [m for (m,) in conn.execute("select error from pages where error is not null")]
         [(status,)] = conn.execute("select status from runs").fetchall()
     assert total == len(paths) and status == "finished"
-    assert 1 <= errors <= 8
+    assert errors <= 8  # at most the pages open at the kill (the render slots) and a few waiting ones
     # Playwright: the pages in flight lost their browser. Selenium: their driver lost its
     # browser; the pool replaced it.
     assert all(any(word in m for word in ("closed", "crashed", "not reachable", "invalid session", "disconnected",
