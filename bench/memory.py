@@ -3,8 +3,8 @@
     python -m bench.memory --pages 300 --pages 3000
 
 For each size: generate the synthetic site, crawl it (`a11y-audit crawl`, storage
-on, reports off, `delay: 0`, `autothrottle: false`, axe and our own checks as by
-default) and sample, every half second, the resident memory of the whole process
+on, reports off, `delay: 0`, `autothrottle: false`, engines as given: axe only by
+default, to keep a 3,000-page run short) and sample, every half second, the resident memory of the whole process
 tree (browser included) and of the crawler's Python process alone. Prints the
 peaks and their ratio to the first size; the goal is a ratio within 0.9–1.1.
 """
@@ -49,14 +49,14 @@ def _rss(pid: int) -> int:
         return 0
 
 
-def crawl_site(pages: int, work: Path) -> dict:
+def crawl_site(pages: int, work: Path, engines: list[str]) -> dict:
     root = work / f"site-{pages}"
     paths = generate_site(root, pages=pages)
     server = SiteServer(root).start()
     try:
         config = work / f"memory-{pages}.yaml"
         config.write_text(yaml.safe_dump({
-            "crawl": {"max_pages": pages + 100, "delay": 0, "autothrottle": False,
+            "crawl": {"max_pages": pages + 100, "delay": 0, "autothrottle": False, "engines": engines,
                       "per_host_concurrency": DEFAULT_CONCURRENCY, "allow_private_addresses": ["127.0.0.1/32"]},
             "organisations": [{"id": "bench", "name": "Bench", "sites": [{"url": server.origin + "/"}]}],
         }))
@@ -79,11 +79,12 @@ def crawl_site(pages: int, work: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, action="append", help="site size (repeatable); default 300 and 3000")
+    parser.add_argument("--engines", nargs="+", default=["axe"], help="engines to run (default: axe)")
     args = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory(prefix="a11y-bench-") as tmp:
         for pages in args.pages or [300, 3000]:
-            result = crawl_site(pages, Path(tmp))
+            result = crawl_site(pages, Path(tmp), args.engines)
             results.append(result)
             first = results[0]
             print(f"{result['pages']} of {result['of']} pages in {result['seconds']:.0f} s "

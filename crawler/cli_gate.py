@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 import click
 
 from config import ConfigError, RunConfig, config_from_data, load_config
-from config.defaults import CRAWL_DEFAULTS
 from crawler.cli_common import DEFAULT_DB, EXIT_CANNOT_RUN, EXIT_PAGES_FAILED, crawl_options, guard
 
 IMPACT_CHOICE = click.Choice(["critical", "serious", "moderate", "minor"])

@@ -24,7 +24,7 @@ from audits.screenshots import MAX_BYTES, MAX_HEIGHT, MAX_WIDTH
 from crawler.browser import find_chromium, launch_options
 from demo.server import SiteServer
 from store import RunWriter, StoreReader, sync_engine
-from tests.conftest import FIXTURES, postgres_url, run_cli, write_config
+from tests.conftest import FIXTURES, run_cli, write_config
 
 pytestmark = pytest.mark.e2e
 
@@ -159,33 +159,15 @@ def test_screenshots_false_stores_none(site, tmp_path):
     assert 'class="shot"' not in (tmp_path / "out" / "shots.html").read_text(encoding="utf-8")
 
 
-@pytest.fixture
-def pg_store():
-    """A fresh database on the PostgreSQL test server, dropped afterwards."""
-    import uuid
-
-    import psycopg
-
-    url = postgres_url()
-    if url is None:
-        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432 (set A11Y_AUDIT_TEST_POSTGRES)")
-    name = f"a11y_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield url.rsplit("/", 1)[0] + "/" + name
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 @pytest.mark.postgres
-def test_postgres_stores_the_same_pictures(site, pictured, pg_store, tmp_path):
+def test_postgres_stores_the_same_pictures(site, pictured, pg_database, tmp_path):
     config = write_config(tmp_path / "a11y.yaml", [{"id": "shots", "name": "Shots", "sites": [{"url": site.origin + "/"}]}],
                           engines=["axe"])
-    proc = run_cli("crawl", str(config), "--db", pg_store, cwd=tmp_path)
+    proc = run_cli("crawl", str(config), "--db", pg_database, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-3000:]
     sqlite_path, _ = pictured
 
-    engine = sync_engine(pg_store)
+    engine = sync_engine(pg_database)
     try:
         site_record = StoreReader(engine).organisation_results("shots", 1).sites[0]
     finally:
@@ -197,7 +179,7 @@ def test_postgres_stores_the_same_pictures(site, pictured, pg_store, tmp_path):
 
     # One picture per site and grouped issue, also when two pages bring one (ON CONFLICT DO NOTHING).
     async def save_twice() -> int:
-        writer = RunWriter.from_url(pg_store)
+        writer = RunWriter.from_url(pg_database)
         await writer.start_run({}, "0.1.0", [("shots", "Shots", [(site_record.url, {})])])
         for path in ("/a", "/b"):
             page = PageResult(url=site_record.url + path.lstrip("/"), site_url=site_record.url, organisation_id="shots",
@@ -207,13 +189,13 @@ def test_postgres_stores_the_same_pictures(site, pictured, pg_store, tmp_path):
         return writer.run_id
 
     run_id = asyncio.run(save_twice())
-    engine = sync_engine(pg_store)
+    engine = sync_engine(pg_database)
     try:
         shots = StoreReader(engine).organisation_results("shots", run_id).sites[0].screenshots
     finally:
         engine.dispose()
     assert list(shots) == ["f1"] and shots["f1"].data == b"/a" and shots["f1"].page_url.endswith("/a")
 
-    proc = run_cli("report", "--db", pg_store, "--out", str(tmp_path / "out"), "--run", "1", cwd=tmp_path)
+    proc = run_cli("report", "--db", pg_database, "--out", str(tmp_path / "out"), "--run", "1", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "out" / "shots.html").read_text(encoding="utf-8").count('<img class="shot"') == 3

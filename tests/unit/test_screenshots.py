@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw
 
 from audits import screenshots
 from audits.model import PageResult
-from audits.screenshots import MAX_BYTES, MAX_HEIGHT, MAX_WIDTH, ScreenshotLedger, candidates, capture_screenshots, shrink
+from audits.screenshots import MAX_BYTES, ScreenshotLedger, candidates, capture_screenshots, shrink
 from config import ConfigError, config_from_data
 from reports.exports import export_data
 from reports.html import render_organisation
