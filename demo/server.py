@@ -32,6 +32,12 @@ def status(code: int, body: str = "") -> Route:
     return lambda origin: (code, {"Content-Type": "text/html; charset=utf-8"}, html.encode())
 
 
+class _Server(ThreadingHTTPServer):
+    # The default listen backlog (5) overflows when several crawlers and their browsers
+    # connect at once; a real web server accepts far more.
+    request_queue_size = 128
+
+
 @dataclass
 class LoggedRequest:
     method: str
@@ -96,7 +102,7 @@ class SiteServer:
                 if body:
                     self.wfile.write(body)
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self._httpd = _Server(("127.0.0.1", self.port), Handler)
         self._httpd.daemon_threads = True
         self.port = self._httpd.server_address[1]
         threading.Thread(target=self._httpd.serve_forever, daemon=True, name=f"site-{self.port}").start()

@@ -215,7 +215,11 @@ def test_politeness_holds_across_workers(generated_site, shared, tmp_path):
     starts = sorted(entry.at for entry in server.log if entry.path.endswith(("/", ".html", ".xml")))
     assert len(starts) >= 12
     gaps = [b - a for a, b in zip(starts, starts[1:])]
-    assert min(gaps) >= delay - 0.08, gaps
+    # Each start is booked in Redis; a busy machine may send one late and the next on time,
+    # so single gaps jitter, but never down to what two unpaced workers do (about 0), and
+    # the pace over the whole run holds.
+    assert min(gaps) >= delay / 2, gaps
+    assert starts[-1] - starts[0] >= (len(starts) - 1) * delay * 0.95, gaps
 
 
 def test_an_unreachable_frontier_is_a_usage_error(fixture_site, tmp_path):
