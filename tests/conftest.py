@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -99,6 +100,19 @@ def postgres_url() -> str | None:
             raise RuntimeError(f"PostgreSQL must be running in CI: {exc}") from exc
         return None
     return url
+
+
+@contextmanager
+def generated_site_server(root: Path, pages: int):
+    """bench/sitegen.py's synthetic site of *pages* pages served on 127.0.0.1: (server, page paths)."""
+    from bench.sitegen import generate_site
+
+    paths = generate_site(root, pages=pages)
+    server = SiteServer(root).start()
+    try:
+        yield server, paths
+    finally:
+        server.stop()
 
 
 def redis_url() -> str | None:

@@ -12,9 +12,7 @@ import time
 
 import pytest
 
-from bench.sitegen import generate_site
-from demo.server import SiteServer
-from tests.conftest import run_cli, stored_summary, write_config
+from tests.conftest import generated_site_server, run_cli, stored_summary, write_config
 
 pytestmark = pytest.mark.e2e
 
@@ -23,11 +21,8 @@ PAGES = 40  # 44 with the section pages
 
 @pytest.fixture(scope="module")
 def big_site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("generated")
-    paths = generate_site(root, pages=PAGES)
-    server = SiteServer(root).start()
-    yield server, paths
-    server.stop()
+    with generated_site_server(tmp_path_factory.mktemp("generated"), PAGES) as served:
+        yield served
 
 
 def start_crawl(config, db, cwd, *flags) -> subprocess.Popen:
