@@ -14,10 +14,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 import weakref
 from collections import OrderedDict
 from typing import Any, Optional
 
+from scrapy.http import HtmlResponse
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
 from audits.engines.base import PageSession
@@ -57,6 +59,25 @@ class PlaywrightHandler(ScrapyPlaywrightDownloadHandler):
         except asyncio.TimeoutError:
             self._forget_dead_browser()
             raise RenderTimeout(f"the browser did not answer within {deadline:.0f} s (crashed or hung)") from None
+
+    async def _download_request_with_page(self, request, page, spider):
+        """Navigate, and answer with an empty response: our callback reads the live page.
+
+        scrapy-playwright would also serialise the whole DOM (``page.content()``) and read
+        headers, TLS details and the server address: four more round trips to the browser
+        per page, and the document once more through the driver, for a body nobody reads.
+        (Overrides a private method; scrapy-playwright is pinned in pyproject.toml.)
+        """
+        if not request.meta.get("playwright_include_page"):
+            return await super()._download_request_with_page(request, page, spider)
+        request.meta["playwright_page"] = page  # early: errbacks close it
+        started = time.monotonic()
+        response, download = await self._get_response_and_download(request, page, spider)
+        request.meta["download_latency"] = time.monotonic() - started
+        if download is not None and download.exception:
+            raise download.exception
+        return HtmlResponse(url=page.url, status=response.status if response is not None else 200,
+                            body=b"", encoding="utf-8", request=request, flags=["playwright"])
 
     def _forget_dead_browser(self) -> None:
         # What scrapy-playwright's own "disconnected" callback would have done, had it run to the end.

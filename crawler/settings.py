@@ -52,6 +52,11 @@ def scrapy_settings(config: RunConfig, log_level: str = "INFO", shared: Any = No
         "METAREFRESH_ENABLED": True,
         "DEPTH_LIMIT": 0,
         "CONCURRENT_REQUESTS": max(16, config.concurrency * 2),
+        # Page fetches are paced by the browser (crawler/pacing.py).
+        "SCHEDULER": "crawler.pacing.PacedScheduler",
+        # Scrapy starts this many tasks for every response's callback output, before the
+        # callback yields anything; ours yield a page's links and one item.
+        "CONCURRENT_ITEMS": 8,
         "CONCURRENT_REQUESTS_PER_DOMAIN": max(s["concurrency"] for s in slots.values()),
         "DOWNLOAD_DELAY": 0,
         "DOWNLOAD_SLOTS": slots,

@@ -39,6 +39,7 @@ from crawler.addresses import AddressPolicy
 from crawler.browser import DOCUMENT_META, RENDER_DEADLINE_META, SCRIPT_REDIRECT_META, PlaywrightSession, init_page
 from crawler.ledger import Ledger, LocalLedger
 from crawler.middlewares import OutOfScope
+from crawler.pacing import RENDER_META, BrowserQueue
 from crawler.sampling import Sampler
 from crawler.scope import SiteScope
 from crawler.shared.worker import Worker, settles_lease
@@ -53,7 +54,8 @@ DOCUMENT_TYPES = (
     "application/vnd.ms-",
 )
 
-# Links as the browser resolved them, from the rendered DOM (open shadow roots included).
+# Links as the browser resolved them, from the rendered DOM (open shadow roots included),
+# and a meta refresh's content: one round trip.
 READ_LINKS = """
 () => {
   const links = [];
@@ -62,12 +64,9 @@ READ_LINKS = """
     root.querySelectorAll('*').forEach(el => { if (el.shadowRoot) walk(el.shadowRoot); });
   };
   walk(document);
-  return links;
+  const refresh = document.querySelector('meta[http-equiv="refresh" i]');
+  return {links, refresh: refresh ? refresh.getAttribute('content') : null};
 }
-"""
-
-READ_REFRESH = """
-() => { const m = document.querySelector('meta[http-equiv="refresh" i]'); return m ? m.getAttribute('content') : null; }
 """
 
 
@@ -131,6 +130,9 @@ class AuditSpider(scrapy.Spider):
         # Pages open in the browser at once. The download slot alone would bound only the
         # navigations: a page stays open (and is audited) in its callback after the download.
         self.render_slots = asyncio.Semaphore(run_config.concurrency)
+        #: Fetched pages waiting for a slot: the scheduler holds page fetches back while
+        #: it is full, so the fetch step stays just ahead of the browser (crawler/pacing.py).
+        self.browser_queue = BrowserQueue(run_config.concurrency)
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "AuditSpider":
@@ -308,12 +310,15 @@ class AuditSpider(scrapy.Spider):
                 )
             return
 
+        with self.browser_queue.wait():
+            await self.render_slots.acquire()  # released by finish_render (Selenium: below)
         if self.pool is not None:
-            async for item in self.render_with_selenium(state, base, response.url):
-                yield item
+            try:
+                async for item in self.render_with_selenium(state, base, response.url):
+                    yield item
+            finally:
+                self.render_slots.release()
             return
-
-        await self.render_slots.acquire()  # released by finish_render
         if self.stopping():
             self.render_slots.release()
             return  # shutting down: left unstored, for --resume
@@ -352,6 +357,7 @@ class AuditSpider(scrapy.Spider):
                     "timeout": state.settings.page_timeout * 1000,
                 },
                 "a11y_render_started": time.monotonic(),
+                RENDER_META: True,
             },
         )
 
@@ -451,7 +457,8 @@ class AuditSpider(scrapy.Spider):
     async def audit(self, state: SiteState, result: PageResult, session: PageSession) -> list[list[str]]:
         """Run every engine on the rendered page, picture offending elements not pictured
         before in the run, then read its links (for any browser engine)."""
-        result.structure = await dom_signature(session)  # before the engines press keys
+        if state.sampler.enabled:  # only sampling compares page structures
+            result.structure = await dom_signature(session)  # before the engines press keys
         audit_started = time.monotonic()
         for engine in self.engines:
             result.engines.append(await self.run_engine(engine, session, state.standard))
@@ -473,8 +480,8 @@ class AuditSpider(scrapy.Spider):
     async def read_links(self, session: PageSession) -> list[list[str]]:
         """Links of the rendered DOM, and a meta refresh target; none if the page will not say."""
         try:
-            links = await session.evaluate(READ_LINKS)
-            refresh = await session.evaluate(READ_REFRESH)
+            found = await session.evaluate(READ_LINKS)
+            links, refresh = found["links"], found["refresh"]
         except Exception as exc:  # noqa: BLE001 - a page too busy to answer keeps its audit result
             logger.info("Could not read links of %s: %s", session.url, _short(exc))
             return []

@@ -22,6 +22,8 @@ from scrapy.exceptions import ScrapyDeprecationWarning
 from scrapy_redis.queue import Base
 from scrapy_redis.scheduler import Scheduler
 
+from crawler.pacing import fetch_held_back
+
 # scrapy-redis 0.9.1 still calls Scrapy APIs deprecated in 2.19 (they work).
 warnings.filterwarnings("ignore", category=ScrapyDeprecationWarning, module=r"scrapy_redis\.")
 
@@ -73,6 +75,8 @@ class SharedScheduler(Scheduler):
         # Finish what this worker holds before taking new work.
         if self.local:
             return self.local.popleft()
+        if fetch_held_back(self.spider):
+            return None  # the browser is behind: new work waits in the run's queue
         return super().next_request()
 
     def has_pending_requests(self) -> bool:
