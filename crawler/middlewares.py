@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import logging
 
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as ScrapyRobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 
 logger = logging.getLogger(__name__)
 
@@ -51,3 +55,28 @@ class GuardMiddleware:
         if reason:
             raise RefusedAddress(reason)
         return None
+
+
+class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, with every request that waits for a host's
+    robots.txt given the parser.
+
+    Scrapy 2.19 lets the requests that arrive while a host's robots.txt downloads
+    await one shared Deferred; the first waiter's callback returns None, so the
+    third and later requests to that host got no parser and were let through
+    unchecked (seen: a disallowed page audited when a worker took up several
+    pages of a host at once). Each waiter here gets a Deferred of its own.
+    """
+
+    async def robot_parser(self, request: Request):
+        pending = self._parsers.get(urlparse_cached(request).netloc)
+        if isinstance(pending, Deferred):
+            own: Deferred = Deferred()
+
+            def pass_on(parser):
+                own.callback(parser)
+                return parser  # for the next waiter
+
+            pending.addCallback(pass_on)
+            return await maybe_deferred_to_future(own)
+        return await super().robot_parser(request)

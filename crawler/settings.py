@@ -12,6 +12,9 @@ from crawler.addresses import resolver_rules
 from crawler.browser import find_chromium, launch_options
 
 PLAYWRIGHT_HANDLER = "crawler.browser.PlaywrightHandler"
+#: Scrapy's robots.txt middleware replaced by ours (crawler/middlewares.py), at its place.
+ROBOTS_MIDDLEWARE = {"scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+                     "crawler.middlewares.RobotsTxtMiddleware": 100}
 
 
 def scrapy_settings(config: RunConfig, log_level: str = "INFO", shared: Any = None) -> dict[str, Any]:
@@ -74,7 +77,7 @@ def scrapy_settings(config: RunConfig, log_level: str = "INFO", shared: Any = No
         # The render slot already bounds pages at once; scrapy-playwright's per-context
         # semaphore is released by page "close" events, which a dying browser may never send.
         "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 10_000,
-        "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.GuardMiddleware": 50},
+        "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.GuardMiddleware": 50, **ROBOTS_MIDDLEWARE},
         "ITEM_PIPELINES": {"crawler.pipelines.StorePipeline": 100},
         "EXTENSIONS": {"crawler.progress.Progress": 500},
         "LOG_LEVEL": log_level,
@@ -99,7 +102,7 @@ def shared_settings(shared: Any) -> dict[str, Any]:
         "SCHEDULER_PERSIST": True,  # the queue belongs to the run: a worker leaving must not flush it
         "REDIS_URL": shared.url,
         "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.GuardMiddleware": 50,
-                                   "crawler.shared.worker.SharedPoliteness": 60},
+                                   "crawler.shared.worker.SharedPoliteness": 60, **ROBOTS_MIDDLEWARE},
         "EXTENSIONS": {"crawler.progress.Progress": 500, "crawler.shared.worker.SharedRunExtension": 510},
     }
 
