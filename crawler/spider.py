@@ -524,12 +524,12 @@ class AuditSpider(scrapy.Spider):
 
 
 async def _settle(page, seconds: float) -> None:
-    """Give the page a moment to finish loading; a page that never does is audited as it is."""
-    for state in ("domcontentloaded", "load"):
-        try:
-            await page.wait_for_load_state(state, timeout=seconds * 1000)
-        except Exception:  # noqa: BLE001 - never-ending resources are common and not an error
-            return
+    """Give the page a moment to finish loading; a page that never does is audited as it is.
+    (Navigation already waited for DOMContentLoaded.)"""
+    try:
+        await page.wait_for_load_state("load", timeout=seconds * 1000)
+    except Exception:  # noqa: BLE001 - never-ending resources are common and not an error
+        return
 
 
 async def _close(page) -> None:

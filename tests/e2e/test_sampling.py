@@ -99,12 +99,16 @@ def test_report_and_export_state_the_sample(crawls):
     audited = len(stored_pages(tmp / "sample.db"))
     assert f"Sampled: {audited} of {len(crawls['paths'])} discovered pages" in html
     assert f"seed {SEED}" in html and "/products/*.html" in html
+    # The overview says which organisations were sampled, beside their page counts.
+    index = (tmp / "report" / "index.html").read_text()
+    assert f"{audited}<br><span class=\"meta\">sample of {len(crawls['paths'])} found</span>" in index
     proc = run_cli("export", "--db", db, "--format", "json", "--out", str(tmp / "results.json"), cwd=tmp)
     assert proc.returncode == 0, proc.stderr
     site = json.loads((tmp / "results.json").read_text())["organisations"][0]["sites"][0]
     assert site["sampling"]["method"] == "template sample" and site["sampling"]["seed"] == SEED
     full = run_cli("report", "--db", f"sqlite:///{tmp / 'full.db'}", "--out", str(tmp / "full-report"), cwd=tmp)
     assert full.returncode == 0 and "Sampled:" not in (tmp / "full-report" / "synthetic.html").read_text()
+    assert "sample of" not in (tmp / "full-report" / "index.html").read_text()
 
 
 def test_sample_refused_with_resume(crawls, tmp_path):
