@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import deque
 from contextlib import contextmanager
-from typing import Iterator, Optional
+from typing import Callable, Iterator, Optional
 
 from scrapy import Request
 from scrapy.core.scheduler import Scheduler
@@ -26,11 +26,17 @@ RENDER_META = "a11y_render"
 
 
 class BrowserQueue:
-    """Fetched pages waiting for a render slot; full at *limit* of them."""
+    """Fetched pages waiting for a render slot; full at *limit* of them.
 
-    def __init__(self, limit: int) -> None:
+    *on_room* is called when a full queue gets room again: the engine only asks the
+    scheduler for more work when something happens, and with Selenium (rendering in
+    the callback, no render request) nothing else would tell it before its heartbeat.
+    """
+
+    def __init__(self, limit: int, on_room: Optional[Callable[[], None]] = None) -> None:
         self.limit = max(1, limit)
         self.waiting = 0
+        self.on_room = on_room
 
     @property
     def full(self) -> bool:
@@ -44,6 +50,8 @@ class BrowserQueue:
             yield
         finally:
             self.waiting -= 1
+            if self.on_room is not None and self.waiting == self.limit - 1:
+                self.on_room()
 
 
 def fetch_held_back(spider) -> bool:
@@ -71,7 +79,7 @@ class PacedScheduler(Scheduler):
             self.stats.inc_value("scheduler/dequeued/memory")
             return self.renders.popleft()
         if fetch_held_back(self.spider):
-            return None  # asked again when a render request arrives (ExecutionEngine.crawl)
+            return None  # asked again when the queue has room (BrowserQueue.on_room)
         return super().next_request()
 
     def has_pending_requests(self) -> bool:

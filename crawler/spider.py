@@ -132,7 +132,7 @@ class AuditSpider(scrapy.Spider):
         self.render_slots = asyncio.Semaphore(run_config.concurrency)
         #: Fetched pages waiting for a slot: the scheduler holds page fetches back while
         #: it is full, so the fetch step stays just ahead of the browser (crawler/pacing.py).
-        self.browser_queue = BrowserQueue(run_config.concurrency)
+        self.browser_queue = BrowserQueue(run_config.concurrency, on_room=self.wake_engine)
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "AuditSpider":
@@ -154,6 +154,12 @@ class AuditSpider(scrapy.Spider):
     def closed(self, reason: str) -> None:
         if self.pool is not None:
             self.pool.close()
+
+    def wake_engine(self) -> None:
+        """Have Scrapy's engine ask the scheduler for work now (not at its next heartbeat)."""
+        slot = getattr(getattr(self.crawler, "engine", None), "_slot", None)  # no public way in Scrapy 2.19
+        if slot is not None:
+            slot.nextcall.schedule()
 
     def stopping(self) -> bool:
         """True once a shutdown (SIGINT/SIGTERM) began: pages not yet rendered are left

@@ -77,3 +77,13 @@ def test_the_queue_counts_waiting_pages_even_when_waiting_fails():
     except RuntimeError:
         pass
     assert queue.waiting == 0 and not queue.full
+
+
+def test_a_full_queue_that_gets_room_wakes_the_engine():
+    woken = []
+    queue = BrowserQueue(2, on_room=lambda: woken.append(queue.waiting))
+    with queue.wait():
+        with queue.wait():
+            assert woken == []
+        assert woken == [1]  # full → room: the scheduler can hand out a fetch again
+    assert woken == [1]  # not full before: nothing to announce
