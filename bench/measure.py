@@ -1,4 +1,5 @@
-"""Measuring a process tree: peak resident memory of a process and all its descendants.
+"""Measuring a process tree (peak resident memory of a process and all its descendants), and
+the benchmarks' common crawl configuration.
 
 Chromium's renderers are not reaped through our process tree, so neither
 getrusage nor /usr/bin/time sees them (../shared/FIELD-NOTES.md): we sample
@@ -10,6 +11,9 @@ from __future__ import annotations
 import os
 import threading
 import time
+from typing import Any
+
+from config.defaults import DEFAULT_CONCURRENCY
 
 
 def _children() -> dict[int, list[int]]:
@@ -64,6 +68,18 @@ class PeakMemory:
         self._stop.set()
         self._thread.join()
         self.peak = max(self.peak, tree_rss(self.root))
+
+
+def crawl_config(origin: str, pages: int, **crawl: Any) -> dict:
+    """The benchmarks' configuration for crawling one synthetic site of *pages* pages on
+    *origin*: per-host politeness off for the loopback host (no delay, no AutoThrottle,
+    as many requests at once as pages rendered at once); *crawl* adds or overrides keys."""
+    return {
+        "crawl": {"max_pages": pages + 100, "delay": 0, "autothrottle": False,
+                  "per_host_concurrency": DEFAULT_CONCURRENCY, "allow_private_addresses": ["127.0.0.1/32"],
+                  **crawl},
+        "organisations": [{"id": "bench", "name": "Bench", "sites": [{"url": origin + "/"}]}],
+    }
 
 
 def mib(value: int) -> str:

@@ -20,9 +20,8 @@ from pathlib import Path
 
 import yaml
 
-from bench.measure import PeakMemory, mib, now
+from bench.measure import PeakMemory, crawl_config, mib, now
 from bench.sitegen import generate_site
-from config.defaults import DEFAULT_CONCURRENCY
 from demo.server import SiteServer
 
 
@@ -55,11 +54,7 @@ def crawl_site(pages: int, work: Path, engines: list[str]) -> dict:
     server = SiteServer(root).start()
     try:
         config = work / f"memory-{pages}.yaml"
-        config.write_text(yaml.safe_dump({
-            "crawl": {"max_pages": pages + 100, "delay": 0, "autothrottle": False, "engines": engines,
-                      "per_host_concurrency": DEFAULT_CONCURRENCY, "allow_private_addresses": ["127.0.0.1/32"]},
-            "organisations": [{"id": "bench", "name": "Bench", "sites": [{"url": server.origin + "/"}]}],
-        }))
+        config.write_text(yaml.safe_dump(crawl_config(server.origin, pages, engines=engines)))
         db = work / f"memory-{pages}.db"
         started = now()
         proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "-q", "crawl", str(config), "--db", f"sqlite:///{db}"],

@@ -30,9 +30,8 @@ from pathlib import Path
 
 import yaml
 
-from bench.measure import PeakMemory, mib, now
+from bench.measure import PeakMemory, crawl_config, mib, now
 from bench.sitegen import generate_site
-from config.defaults import DEFAULT_CONCURRENCY
 from demo.server import SiteServer
 
 
@@ -56,7 +55,7 @@ def bench_site(pages: int, work: Path, rounds: int = 2, defaults: bool = False) 
             print(f"  ceiling K={k}: {result['rate']:.0f} pages/min, peak {mib(result['peak'])}", flush=True)
         best_k = max(ks, key=lambda k: ks[k]["rate"])
         # The same work as the ceiling: axe-core only, no screenshots.
-        config = _crawl_config(server.origin, pages, {"engines": ["axe"], "screenshots": False})
+        config = crawl_config(server.origin, pages, engines=["axe"], screenshots=False)
         ceilings, crawls = [ks[best_k]], []
         for round_ in range(rounds):
             if round_:
@@ -70,7 +69,7 @@ def bench_site(pages: int, work: Path, rounds: int = 2, defaults: bool = False) 
         result = {"pages": len(paths), "k": best_k, "ceiling": ceilings, "crawler": crawls,
                   "ratio": statistics.median(ratios)}
         if defaults:
-            result["defaults"] = _crawl(_crawl_config(server.origin, pages, {}), work, f"defaults-{pages}")
+            result["defaults"] = _crawl(crawl_config(server.origin, pages), work, f"defaults-{pages}")
             print(f"  crawler at its defaults (all checks, screenshots): {result['defaults']['rate']:.0f} pages/min, "
                   f"peak {mib(result['defaults']['peak'])}", flush=True)
         return result
@@ -86,15 +85,6 @@ def _ceiling(urls: Path, k: int) -> dict:
     result = json.loads(proc.stdout)
     return {"pages": result["pages"], "seconds": seconds, "rate": result["pages"] / seconds * 60,
             "inner_seconds": result["seconds"], "peak": peak, "k": k}
-
-
-def _crawl_config(origin: str, pages: int, overrides: dict) -> dict:
-    return {
-        "crawl": {"max_pages": pages + 100, "delay": 0, "autothrottle": False,
-                  "per_host_concurrency": DEFAULT_CONCURRENCY, "allow_private_addresses": ["127.0.0.1/32"],
-                  **overrides},
-        "organisations": [{"id": "bench", "name": "Bench", "sites": [{"url": origin + "/"}]}],
-    }
 
 
 def _crawl(config: dict, work: Path, name: str) -> dict:

@@ -24,9 +24,8 @@ from pathlib import Path
 
 import yaml
 
-from bench.measure import now
+from bench.measure import crawl_config, now
 from bench.sitegen import generate_site
-from config.defaults import DEFAULT_CONCURRENCY
 from crawler.sampling import template_key
 from demo.server import SiteServer
 
@@ -95,11 +94,7 @@ def bench(pages: int, per_template: int, seed: int, work: Path) -> dict:
     paths = generate_site(root, pages=pages)
     server = SiteServer(root).start()
     try:
-        config = {
-            "crawl": {"max_pages": pages + 100, "delay": 0, "autothrottle": False, "engines": ["axe"],
-                      "per_host_concurrency": DEFAULT_CONCURRENCY, "allow_private_addresses": ["127.0.0.1/32"]},
-            "organisations": [{"id": "bench", "name": "Bench", "sites": [{"url": server.origin + "/"}]}],
-        }
+        config = crawl_config(server.origin, pages, engines=["axe"])
         (work / "bench.yaml").write_text(yaml.safe_dump(config))
         result: dict = {"site_pages": len(paths)}
         for name, flags in (("full", ()), ("sample", ("--sample", "--sample-per-template", str(per_template),

@@ -22,9 +22,8 @@ import psycopg
 import redis
 import yaml
 
-from bench.measure import now
+from bench.measure import crawl_config, now
 from bench.sitegen import generate_site
-from config.defaults import DEFAULT_CONCURRENCY
 from crawler.shared.frontier import store_key
 from demo.server import SiteServer
 
@@ -70,11 +69,7 @@ def main() -> None:
         server = SiteServer(work / "site").start()
         try:
             config = work / "bench.yaml"
-            config.write_text(yaml.safe_dump({
-                "crawl": {"max_pages": args.pages + 100, "delay": 0, "autothrottle": False,
-                          "per_host_concurrency": DEFAULT_CONCURRENCY, "allow_private_addresses": ["127.0.0.1/32"]},
-                "organisations": [{"id": "bench", "name": "Bench", "sites": [{"url": server.origin + "/"}]}],
-            }))
+            config.write_text(yaml.safe_dump(crawl_config(server.origin, args.pages)))
             results = []
             for workers in args.workers:
                 result = crawl_with(workers, config, args.postgres, args.redis, work)
