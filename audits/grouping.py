@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
-from audits.model import VIOLATION, Finding, PageResult, impact_rank
+from a11y_audit.audits.model import VIOLATION, Finding, PageResult, impact_rank
 
 #: How much one affected page weighs, by impact, when ordering what to fix first.
 IMPACT_WEIGHT = {"critical": 10, "serious": 5, "moderate": 2, "minor": 1}

@@ -37,8 +37,8 @@ import time
 from collections import Counter, defaultdict
 from typing import Optional
 
-from audits.engines.base import PageSession
-from audits.model import VIOLATION, ElementScreenshot, Finding, PageResult, impact_rank
+from a11y_audit.audits.engines.base import PageSession
+from a11y_audit.audits.model import VIOLATION, ElementScreenshot, Finding, PageResult, impact_rank
 
 logger = logging.getLogger(__name__)
 

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 from typing import Callable
 
-from audits.engines.checks.navigation import consistent_navigation
-from audits.engines.checks.page_title import duplicate_titles
-from audits.engines.checks.statement import missing_statement
-from audits.engines.checks.statement import site_facts as statement_facts
-from audits.model import Finding, PageResult
+from a11y_audit.audits.engines.checks.navigation import consistent_navigation
+from a11y_audit.audits.engines.checks.page_title import duplicate_titles
+from a11y_audit.audits.engines.checks.statement import missing_statement
+from a11y_audit.audits.engines.checks.statement import site_facts as statement_facts
+from a11y_audit.audits.model import Finding, PageResult
 
 SiteCheck = Callable[[str, list[PageResult]], dict[str, list[Finding]]]
 

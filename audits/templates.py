@@ -15,7 +15,7 @@ import hashlib
 import logging
 from typing import Optional
 
-from audits.engines.base import PageSession
+from a11y_audit.audits.engines.base import PageSession
 
 logger = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Iterable
 
-from audits.model import Standard
+from a11y_audit.audits.model import Standard
 
 _SC_TAG = re.compile(r"^wcag(\d)(\d)(\d{1,2})$")
 
@@ -68,7 +68,7 @@ class Criterion:
 
 @lru_cache(maxsize=1)
 def _data() -> dict:
-    text = resources.files("audits").joinpath("data/wcag-criteria.json").read_text(encoding="utf-8")
+    text = resources.files("a11y_audit.audits").joinpath("data/wcag-criteria.json").read_text(encoding="utf-8")
     return json.loads(text)
 
 
@@ -104,7 +104,7 @@ LANGUAGES = ("en", "nl")
 
 @lru_cache(maxsize=None)
 def _data_file(name: str) -> dict:
-    text = resources.files("audits").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    text = resources.files("a11y_audit.audits").joinpath(f"data/{name}").read_text(encoding="utf-8")
     return json.loads(text)
 
 

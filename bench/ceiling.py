@@ -12,9 +12,9 @@ import json
 import sys
 import time
 
-from audits.engines.axe import MAX_NODES_PER_RULE, RUN_AXE, AxeEngine
-from audits.model import Standard
-from crawler.browser import find_chromium, launch_options
+from a11y_audit.audits.engines.axe import MAX_NODES_PER_RULE, RUN_AXE, AxeEngine
+from a11y_audit.audits.model import Standard
+from a11y_audit.crawler.browser import find_chromium, launch_options
 
 
 async def run(urls: list[str], k: int) -> dict:

@@ -13,7 +13,7 @@ import threading
 import time
 from typing import Any
 
-from config.defaults import DEFAULT_CONCURRENCY
+from a11y_audit.config.defaults import DEFAULT_CONCURRENCY
 
 
 def _children() -> dict[int, list[int]]:

@@ -22,7 +22,7 @@ import yaml
 
 from bench.measure import PeakMemory, crawl_config, mib, now
 from bench.sitegen import generate_site
-from demo.server import SiteServer
+from a11y_audit.demo.server import SiteServer
 
 
 class PythonPeak(PeakMemory):
@@ -57,7 +57,7 @@ def crawl_site(pages: int, work: Path, engines: list[str]) -> dict:
         config.write_text(yaml.safe_dump(crawl_config(server.origin, pages, engines=engines)))
         db = work / f"memory-{pages}.db"
         started = now()
-        proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "-q", "crawl", str(config), "--db", f"sqlite:///{db}"],
+        proc = subprocess.Popen([sys.executable, "-m", "a11y_audit", "-q", "crawl", str(config), "--db", f"sqlite:///{db}"],
                                 cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         with PeakMemory(proc.pid) as tree, PythonPeak(proc.pid) as python:
             _, err = proc.communicate()

@@ -32,7 +32,7 @@ import yaml
 
 from bench.measure import PeakMemory, crawl_config, mib, now
 from bench.sitegen import generate_site
-from demo.server import SiteServer
+from a11y_audit.demo.server import SiteServer
 
 
 def _timed(cmd: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess, float, int]:
@@ -91,7 +91,7 @@ def _crawl(config: dict, work: Path, name: str) -> dict:
     (work / f"{name}.yaml").write_text(yaml.safe_dump(config))
     db = work / f"{name}.db"
     db.unlink(missing_ok=True)
-    proc, seconds, peak = _timed([sys.executable, "-m", "crawler.cli", "-q", "crawl", str(work / f"{name}.yaml"),
+    proc, seconds, peak = _timed([sys.executable, "-m", "a11y_audit", "-q", "crawl", str(work / f"{name}.yaml"),
                                   "--db", f"sqlite:///{db}"], work)
     if proc.returncode not in (0, 1):
         raise SystemExit(proc.stderr[-2000:])
@@ -105,7 +105,7 @@ def bench_report(pages: int, work: Path) -> dict:
 
     db = work / "report-store.db"
     findings = build_store(f"sqlite:///{db}", pages=pages, findings_per_page=20)
-    proc, seconds, peak = _timed([sys.executable, "-m", "crawler.cli", "report", "--db", f"sqlite:///{db}",
+    proc, seconds, peak = _timed([sys.executable, "-m", "a11y_audit", "report", "--db", f"sqlite:///{db}",
                                   "--out", str(work / "report-out")], work)
     if proc.returncode:
         raise SystemExit(proc.stderr[-2000:])

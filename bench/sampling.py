@@ -26,8 +26,8 @@ import yaml
 
 from bench.measure import crawl_config, now
 from bench.sitegen import generate_site
-from crawler.sampling import template_key
-from demo.server import SiteServer
+from a11y_audit.crawler.sampling import template_key
+from a11y_audit.demo.server import SiteServer
 
 #: A template issue shows on at least this share of a URL-pattern group's pages.
 TEMPLATE_SHARE = 0.5
@@ -81,7 +81,7 @@ def compare(full_db: Path, sample_db: Path) -> dict:
 def crawl(config: Path, db: Path, *flags: str) -> tuple[int, float]:
     db.unlink(missing_ok=True)
     started = now()
-    proc = subprocess.run([sys.executable, "-m", "crawler.cli", "-q", "crawl", str(config), "--db", f"sqlite:///{db}",
+    proc = subprocess.run([sys.executable, "-m", "a11y_audit", "-q", "crawl", str(config), "--db", f"sqlite:///{db}",
                            "--no-screenshots", *flags], cwd=config.parent, capture_output=True, text=True)
     seconds = now() - started
     if proc.returncode not in (0, 1):

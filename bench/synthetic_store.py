@@ -7,9 +7,9 @@ from datetime import datetime, timezone
 
 from sqlalchemy import insert
 
-from audits.fingerprint import fingerprint
-from store import ensure_schema, sync_engine
-from store.schema import FindingRow, Organisation, Page, Run, RunSite
+from a11y_audit.audits.fingerprint import fingerprint
+from a11y_audit.store import ensure_schema, sync_engine
+from a11y_audit.store.schema import FindingRow, Organisation, Page, Run, RunSite
 
 RULES = [("image-alt", "critical", ["1.1.1"]), ("color-contrast", "serious", ["1.4.3"]),
          ("link-name", "serious", ["2.4.4", "4.1.2"]), ("label", "critical", ["4.1.2"]),

@@ -24,8 +24,8 @@ import yaml
 
 from bench.measure import crawl_config, now
 from bench.sitegen import generate_site
-from crawler.shared.frontier import store_key
-from demo.server import SiteServer
+from a11y_audit.crawler.shared.frontier import store_key
+from a11y_audit.demo.server import SiteServer
 
 
 def crawl_with(workers: int, config: Path, postgres: str, frontier: str, work: Path) -> dict:
@@ -36,7 +36,7 @@ def crawl_with(workers: int, config: Path, postgres: str, frontier: str, work: P
     try:
         started = now()
         procs = [
-            subprocess.Popen([sys.executable, "-m", "crawler.cli", "-q", "crawl", str(config), "--db", db,
+            subprocess.Popen([sys.executable, "-m", "a11y_audit", "-q", "crawl", str(config), "--db", db,
                               "--frontier", frontier], cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
             for _ in range(workers)
         ]

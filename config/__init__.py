@@ -5,7 +5,7 @@ Out: :class:`RunConfig`, with every site's settings resolved from the layers
 defaults < ``crawl`` < organisation < site < command line.
 """
 
-from config.errors import (
+from a11y_audit.config.errors import (
     A11yAuditError,
     ConfigError,
     EngineError,
@@ -13,7 +13,7 @@ from config.errors import (
     ReportError,
     StoreError,
 )
-from config.loader import OrganisationSettings, RunConfig, SiteSettings, config_from_data, load_config
+from a11y_audit.config.loader import OrganisationSettings, RunConfig, SiteSettings, config_from_data, load_config
 
 __all__ = [
     "A11yAuditError",

@@ -8,7 +8,7 @@
     └── ReportError           a report could not be written             (exit 3)
 
 Page-level errors (render, engine) never end a crawl: they are stored as the
-page's error. Exit codes are mapped from these classes in ``crawler.cli``.
+page's error. Exit codes are mapped from these classes in ``a11y_audit.cli.common``.
 """
 
 from __future__ import annotations

@@ -15,9 +15,9 @@ from typing import Any, Mapping, Optional, Union
 import yaml
 from pydantic import ValidationError
 
-from config.defaults import CRAWL_DEFAULTS, RUN_DEFAULTS
-from config.errors import ConfigError
-from config.schema import ConfigFile, CrawlOverrides, SampleConfig
+from a11y_audit.config.defaults import CRAWL_DEFAULTS, RUN_DEFAULTS
+from a11y_audit.config.errors import ConfigError
+from a11y_audit.config.schema import ConfigFile, CrawlOverrides, SampleConfig
 
 CRAWL_KEYS = tuple(CRAWL_DEFAULTS)
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator
 
-from config.defaults import SAMPLE_DEFAULTS
+from a11y_audit.config.defaults import SAMPLE_DEFAULTS
 
 # Strict: a quoted "yes" must not open the auditor's network.
 PrivateAllowance = Union[StrictBool, list[str]]

@@ -22,9 +22,9 @@ from typing import Any, Optional
 from scrapy.http import HtmlResponse
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
-from audits.engines.base import PageSession
-from config.defaults import CHROMIUM_ARGS, SYSTEM_CHROMIUM_PATHS
-from crawler.addresses import AddressPolicy
+from a11y_audit.audits.engines.base import PageSession
+from a11y_audit.config.defaults import CHROMIUM_ARGS, SYSTEM_CHROMIUM_PATHS
+from a11y_audit.crawler.addresses import AddressPolicy
 
 logger = logging.getLogger(__name__)
 

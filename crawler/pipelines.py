@@ -6,9 +6,9 @@ import logging
 from collections import Counter
 from typing import Any
 
-from audits.model import DocumentResult, PageResult
-from config.defaults import TOOL_VERSION
-from store.writer import RunWriter
+from a11y_audit.audits.model import DocumentResult, PageResult
+from a11y_audit.config.defaults import TOOL_VERSION
+from a11y_audit.store.writer import RunWriter
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from collections import Counter
 
 from scrapy import signals
 
-from audits.model import PageResult
+from a11y_audit.audits.model import PageResult
 
 logger = logging.getLogger("a11y_audit.progress")
 

@@ -15,11 +15,11 @@ from datetime import datetime, timezone
 
 from sqlalchemy import update
 
-from audits.engines import get_engine
-from config.errors import A11yAuditError, ConfigError
-from config.loader import RunConfig
-from store import StoreReader, ensure_schema, sync_engine
-from store.schema import Run
+from a11y_audit.audits.engines import get_engine
+from a11y_audit.config.errors import A11yAuditError, ConfigError
+from a11y_audit.config.loader import RunConfig
+from a11y_audit.store import StoreReader, ensure_schema, sync_engine
+from a11y_audit.store.schema import Run
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +48,8 @@ def run_crawl(config: RunConfig, log_level: str = "INFO", resume: bool = False,
     """
     from scrapy.crawler import CrawlerProcess
 
-    from crawler.settings import quiet_noisy_loggers, scrapy_settings
-    from crawler.spider import AuditSpider
+    from a11y_audit.crawler.settings import quiet_noisy_loggers, scrapy_settings
+    from a11y_audit.crawler.spider import AuditSpider
 
     ensure_schema(config.db)
     store = sync_engine(config.db)
@@ -66,8 +66,8 @@ def run_crawl(config: RunConfig, log_level: str = "INFO", resume: bool = False,
     if frontier:
         if resume:
             raise ConfigError("--resume with --frontier: a shared run continues when a worker joins it again")
-        from crawler.shared.run import join_run
-        from crawler.shared.worker import LEASE_SECONDS
+        from a11y_audit.crawler.shared.run import join_run
+        from a11y_audit.crawler.shared.worker import LEASE_SECONDS
 
         shared = join_run(config, frontier, lease_seconds or LEASE_SECONDS)
         resume_run_id = shared.run_id
@@ -130,7 +130,7 @@ def _dump_tasks_on_sigusr1() -> None:
 
 def _worker_done(store, reader: StoreReader, shared, reason: str) -> CrawlSummary:
     """A worker of a shared run ends: the last one out finalises the run."""
-    from crawler.shared.run import finish
+    from a11y_audit.crawler.shared.run import finish
 
     run_id = shared.run_id
     if reason != "finished":
@@ -164,8 +164,8 @@ def _stored_lookup(reader: StoreReader, config: RunConfig, run_id: int):
 def site_level_checks(store, reader: StoreReader, run_id: int) -> None:
     """Checks over a whole site (consistent navigation, duplicate titles …), computed from
     the stored pages once the crawl is over, and stored as findings of those pages."""
-    from audits.site_checks import site_findings
-    from store.writer import add_site_findings
+    from a11y_audit.audits.site_checks import site_findings
+    from a11y_audit.store.writer import add_site_findings
 
     for org_id in reader.organisations_in_run(run_id):
         results = reader.organisation_results(org_id, run_id)
@@ -177,10 +177,10 @@ def site_level_checks(store, reader: StoreReader, run_id: int) -> None:
 
 def selenium_setup(config: RunConfig, engines: list):
     """A WebDriver pool sized by the concurrency setting, and axe through axe-selenium-python."""
-    from audits.engines.axe import AxeEngine
-    from crawler.addresses import resolver_rules
-    from crawler.browser import find_chromium
-    from crawler.selenium_browser import DriverPool, SeleniumAxe, driver_factory
+    from a11y_audit.audits.engines.axe import AxeEngine
+    from a11y_audit.crawler.addresses import resolver_rules
+    from a11y_audit.crawler.browser import find_chromium
+    from a11y_audit.crawler.selenium_browser import DriverPool, SeleniumAxe, driver_factory
 
     sites = config.sites
     timeout = max(site.page_timeout for site in sites)

@@ -13,8 +13,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
-from config.defaults import LOGOUT_PATTERN, TRACKING_QUERY_PARAMS
-from config.loader import SiteSettings
+from a11y_audit.config.defaults import LOGOUT_PATTERN, TRACKING_QUERY_PARAMS
+from a11y_audit.config.loader import SiteSettings
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _LOGOUT = re.compile(LOGOUT_PATTERN, re.IGNORECASE)

@@ -27,10 +27,10 @@ import os
 import threading
 from typing import Any, AsyncIterator, Callable, Optional
 
-from audits.engines.axe import AxeEngine, reduce_axe_results
-from audits.engines.base import PageSession
-from audits.model import EngineResult, Standard
-from config.defaults import CHROMIUM_ARGS
+from a11y_audit.audits.engines.axe import AxeEngine, reduce_axe_results
+from a11y_audit.audits.engines.base import PageSession
+from a11y_audit.audits.model import EngineResult, Standard
+from a11y_audit.config.defaults import CHROMIUM_ARGS
 
 logger = logging.getLogger(__name__)
 

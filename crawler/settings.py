@@ -6,15 +6,15 @@ import logging
 from typing import Any
 from urllib.parse import urlsplit
 
-from config.defaults import TOOL_NAME
-from config.loader import RunConfig
-from crawler.addresses import resolver_rules
-from crawler.browser import find_chromium, launch_options
+from a11y_audit.config.defaults import TOOL_NAME
+from a11y_audit.config.loader import RunConfig
+from a11y_audit.crawler.addresses import resolver_rules
+from a11y_audit.crawler.browser import find_chromium, launch_options
 
-PLAYWRIGHT_HANDLER = "crawler.browser.PlaywrightHandler"
+PLAYWRIGHT_HANDLER = "a11y_audit.crawler.browser.PlaywrightHandler"
 #: Scrapy's robots.txt middleware replaced by ours (crawler/middlewares.py), at its place.
 ROBOTS_MIDDLEWARE = {"scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-                     "crawler.middlewares.RobotsTxtMiddleware": 100}
+                     "a11y_audit.crawler.middlewares.RobotsTxtMiddleware": 100}
 
 
 def scrapy_settings(config: RunConfig, log_level: str = "INFO", shared: Any = None) -> dict[str, Any]:
@@ -56,7 +56,7 @@ def scrapy_settings(config: RunConfig, log_level: str = "INFO", shared: Any = No
         "DEPTH_LIMIT": 0,
         "CONCURRENT_REQUESTS": max(16, config.concurrency * 2),
         # Page fetches are paced by the browser (crawler/pacing.py).
-        "SCHEDULER": "crawler.pacing.PacedScheduler",
+        "SCHEDULER": "a11y_audit.crawler.pacing.PacedScheduler",
         # Scrapy starts this many tasks for every response's callback output, before the
         # callback yields anything; ours yield a page's links and one item.
         "CONCURRENT_ITEMS": 8,
@@ -77,9 +77,9 @@ def scrapy_settings(config: RunConfig, log_level: str = "INFO", shared: Any = No
         # The render slot already bounds pages at once; scrapy-playwright's per-context
         # semaphore is released by page "close" events, which a dying browser may never send.
         "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 10_000,
-        "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.GuardMiddleware": 50, **ROBOTS_MIDDLEWARE},
-        "ITEM_PIPELINES": {"crawler.pipelines.StorePipeline": 100},
-        "EXTENSIONS": {"crawler.progress.Progress": 500},
+        "DOWNLOADER_MIDDLEWARES": {"a11y_audit.crawler.middlewares.GuardMiddleware": 50, **ROBOTS_MIDDLEWARE},
+        "ITEM_PIPELINES": {"a11y_audit.crawler.pipelines.StorePipeline": 100},
+        "EXTENSIONS": {"a11y_audit.crawler.progress.Progress": 500},
         "LOG_LEVEL": log_level,
         "LOG_FORMAT": "%(asctime)s %(levelname)s %(name)s: %(message)s",
         "LOG_INSTALL_ROOT_HANDLER": True,
@@ -93,17 +93,17 @@ def shared_settings(shared: Any) -> dict[str, Any]:
     """A worker of a shared run: scrapy-redis' scheduler on the run's keys, with leases."""
     frontier = shared.frontier
     return {
-        "SCHEDULER": "crawler.shared.scheduler.SharedScheduler",
-        "SCHEDULER_QUEUE_CLASS": "crawler.shared.scheduler.LeasedQueue",
+        "SCHEDULER": "a11y_audit.crawler.shared.scheduler.SharedScheduler",
+        "SCHEDULER_QUEUE_CLASS": "a11y_audit.crawler.shared.scheduler.LeasedQueue",
         "SCHEDULER_QUEUE_KEY": frontier.queue_key,
         "SCHEDULER_DUPEFILTER_KEY": frontier.dupefilter_key,
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",  # robots.txt and sitemaps once per run
-        "SCHEDULER_SERIALIZER": "crawler.shared.codec",
+        "SCHEDULER_SERIALIZER": "a11y_audit.crawler.shared.codec",
         "SCHEDULER_PERSIST": True,  # the queue belongs to the run: a worker leaving must not flush it
         "REDIS_URL": shared.url,
-        "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.GuardMiddleware": 50,
-                                   "crawler.shared.worker.SharedPoliteness": 60, **ROBOTS_MIDDLEWARE},
-        "EXTENSIONS": {"crawler.progress.Progress": 500, "crawler.shared.worker.SharedRunExtension": 510},
+        "DOWNLOADER_MIDDLEWARES": {"a11y_audit.crawler.middlewares.GuardMiddleware": 50,
+                                   "a11y_audit.crawler.shared.worker.SharedPoliteness": 60, **ROBOTS_MIDDLEWARE},
+        "EXTENSIONS": {"a11y_audit.crawler.progress.Progress": 500, "a11y_audit.crawler.shared.worker.SharedRunExtension": 510},
     }
 
 

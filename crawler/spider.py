@@ -29,20 +29,20 @@ from scrapy.http import Response
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
-from audits.documents import check_document
-from audits.engines import Engine, PageSession
-from audits.model import DocumentResult, EngineResult, PageResult, Standard
-from audits.screenshots import ScreenshotLedger, capture_screenshots
-from audits.templates import dom_signature
-from config.loader import RunConfig, SiteSettings
-from crawler.addresses import AddressPolicy
-from crawler.browser import DOCUMENT_META, RENDER_DEADLINE_META, SCRIPT_REDIRECT_META, PlaywrightSession, init_page
-from crawler.ledger import Ledger, LocalLedger
-from crawler.middlewares import OutOfScope
-from crawler.pacing import RENDER_META, BrowserQueue
-from crawler.sampling import Sampler
-from crawler.scope import SiteScope
-from crawler.shared.worker import Worker, settles_lease
+from a11y_audit.audits.documents import check_document
+from a11y_audit.audits.engines import Engine, PageSession
+from a11y_audit.audits.model import DocumentResult, EngineResult, PageResult, Standard
+from a11y_audit.audits.screenshots import ScreenshotLedger, capture_screenshots
+from a11y_audit.audits.templates import dom_signature
+from a11y_audit.config.loader import RunConfig, SiteSettings
+from a11y_audit.crawler.addresses import AddressPolicy
+from a11y_audit.crawler.browser import DOCUMENT_META, RENDER_DEADLINE_META, SCRIPT_REDIRECT_META, PlaywrightSession, init_page
+from a11y_audit.crawler.ledger import Ledger, LocalLedger
+from a11y_audit.crawler.middlewares import OutOfScope
+from a11y_audit.crawler.pacing import RENDER_META, BrowserQueue
+from a11y_audit.crawler.sampling import Sampler
+from a11y_audit.crawler.scope import SiteScope
+from a11y_audit.crawler.shared.worker import Worker, settles_lease
 
 logger = logging.getLogger(__name__)
 
@@ -430,7 +430,7 @@ class AuditSpider(scrapy.Spider):
 
     async def render_with_selenium(self, state: SiteState, result: PageResult, url: str) -> AsyncIterator[Any]:
         """Step 2 with Selenium: a pooled WebDriver session loads the page (in our threads)."""
-        from crawler.selenium_browser import SeleniumSession, browser_info, is_dead_driver
+        from a11y_audit.crawler.selenium_browser import SeleniumSession, browser_info, is_dead_driver
 
         links: list[list[str]] = []
         started = time.monotonic()

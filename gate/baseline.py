@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any, Optional
 from urllib.parse import urlsplit
 
-from audits.grouping import IssueGroup
-from config.errors import ConfigError
+from a11y_audit.audits.grouping import IssueGroup
+from a11y_audit.config.errors import ConfigError
 
 FORMAT_VERSION = 1
 SNIPPET_LIMIT = 160

@@ -14,9 +14,9 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from typing import Any
 
-from audits.model import impact_rank
-from config.defaults import CONTACT_URL, TOOL_NAME, TOOL_VERSION
-from gate.verdict import ACCEPTED, ENGINE_CHANGE, IGNORED, NEW, Classified, Verdict
+from a11y_audit.audits.model import impact_rank
+from a11y_audit.config.defaults import CONTACT_URL, TOOL_NAME, TOOL_VERSION
+from a11y_audit.gate.verdict import ACCEPTED, ENGINE_CHANGE, IGNORED, NEW, Classified, Verdict
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 _SARIF_LEVEL = {"critical": "error", "serious": "error", "moderate": "warning", "minor": "note"}

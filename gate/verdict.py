@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Optional
 
-from audits.grouping import IssueGroup, group_findings
-from audits.model import IMPACTS, NEEDS_REVIEW, VIOLATION, OrganisationResults, impact_rank
-from gate.baseline import Baseline, Entry
+from a11y_audit.audits.grouping import IssueGroup, group_findings
+from a11y_audit.audits.model import IMPACTS, NEEDS_REVIEW, VIOLATION, OrganisationResults, impact_rank
+from a11y_audit.gate.baseline import Baseline, Entry
 
 NEW, ACCEPTED, ENGINE_CHANGE, IGNORED = "new", "accepted", "engine-change", "ignored"
 

@@ -19,9 +19,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from audits.model import Standard
-from audits.wcag import automated_rules, criteria_for, criterion_anchor, criterion_title_in, manual_check, principle_of, sc_key
-from reports.i18n import N_, Translator
+from a11y_audit.audits.model import Standard
+from a11y_audit.audits.wcag import automated_rules, criteria_for, criterion_anchor, criterion_title_in, manual_check, principle_of, sc_key
+from a11y_audit.reports.i18n import N_, Translator
 
 FAILED, REVIEW, NO_FAILURES, UNTESTED = "failed", "review", "no-failures", "untested"
 STATES = (FAILED, REVIEW, NO_FAILURES, UNTESTED)

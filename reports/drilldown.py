@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator, Optional
 
-from audits.model import IMPACT_RANK, IMPACTS, NEEDS_REVIEW, VIOLATION, OrganisationResults, PageResult
-from audits.wcag import criterion_title_in, sc_key
-from reports.i18n import N_, translator
-from reports.trends import IMPACT_LABELS
-from reports.view import DETAILED_ISSUES, PAGES_PER_FILE, GroupedIssue, OrganisationView, Screenshot, safe_href
+from a11y_audit.audits.model import IMPACT_RANK, IMPACTS, NEEDS_REVIEW, VIOLATION, OrganisationResults, PageResult
+from a11y_audit.audits.wcag import criterion_title_in, sc_key
+from a11y_audit.reports.i18n import N_, translator
+from a11y_audit.reports.trends import IMPACT_LABELS
+from a11y_audit.reports.view import DETAILED_ISSUES, PAGES_PER_FILE, GroupedIssue, OrganisationView, Screenshot, safe_href
 
 #: Grouped issues in the issue list at most (the exports have all).
 MAX_ISSUES = DETAILED_ISSUES

@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from audits.model import NEEDS_REVIEW, VIOLATION, Finding, OrganisationResults, PageResult
-from audits.wcag import criterion_anchor, criterion_title, rule_criteria
-from config.defaults import TOOL_NAME, TOOL_VERSION
-from reports.exports import _write
-from reports.view import safe_href
+from a11y_audit.audits.model import NEEDS_REVIEW, VIOLATION, Finding, OrganisationResults, PageResult
+from a11y_audit.audits.wcag import criterion_anchor, criterion_title, rule_criteria
+from a11y_audit.config.defaults import TOOL_NAME, TOOL_VERSION
+from a11y_audit.reports.exports import _write
+from a11y_audit.reports.view import safe_href
 
 EARL = "http://www.w3.org/ns/earl#"
 WCAG22 = "https://www.w3.org/TR/WCAG22/#"

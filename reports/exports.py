@@ -14,9 +14,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from audits.model import Finding, OrganisationResults, PageResult
-from config.defaults import TOOL_NAME, TOOL_VERSION
-from config.errors import ReportError
+from a11y_audit.audits.model import Finding, OrganisationResults, PageResult
+from a11y_audit.config.defaults import TOOL_NAME, TOOL_VERSION
+from a11y_audit.config.errors import ReportError
 
 EXPORT_SCHEMA_VERSION = 1
 

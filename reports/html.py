@@ -28,13 +28,13 @@ from typing import Mapping, Optional, Sequence
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from audits.model import OrganisationResults
-from config.defaults import TOOL_NAME, TOOL_VERSION
-from config.errors import ReportError
-from reports.drilldown import issue_list_view, page_chunks
-from reports.i18n import DEFAULT_LANGUAGE, translations, translator
-from reports.trends import RunFigures
-from reports.view import IndexView, OrganisationView, index_view, organisation_view
+from a11y_audit.audits.model import OrganisationResults
+from a11y_audit.config.defaults import TOOL_NAME, TOOL_VERSION
+from a11y_audit.config.errors import ReportError
+from a11y_audit.reports.drilldown import issue_list_view, page_chunks
+from a11y_audit.reports.i18n import DEFAULT_LANGUAGE, translations, translator
+from a11y_audit.reports.trends import RunFigures
+from a11y_audit.reports.view import IndexView, OrganisationView, index_view, organisation_view
 
 
 def _sha256(text: str) -> str:
@@ -54,7 +54,7 @@ def policy(css: str, script: Optional[str] = None) -> str:
 @lru_cache(maxsize=None)
 def environment(lang: str = DEFAULT_LANGUAGE) -> Environment:
     env = Environment(
-        loader=PackageLoader("reports", "templates"),
+        loader=PackageLoader("a11y_audit.reports", "templates"),
         autoescape=select_autoescape(["html"], default=True),
         undefined=StrictUndefined,
         trim_blocks=True,

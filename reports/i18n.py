@@ -15,7 +15,7 @@ from typing import Callable
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
-from config.errors import ReportError
+from a11y_audit.config.errors import ReportError
 
 #: Languages a report can be written in; the first is the default.
 LANGUAGES = ("en", "nl")

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from audits.model import SiteRecord
-from reports.i18n import Translator
+from a11y_audit.audits.model import SiteRecord
+from a11y_audit.reports.i18n import Translator
 
 SAMPLE_METHOD = "template sample"
 

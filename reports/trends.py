@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Optional, Protocol, Sequence
 
-from audits.model import IMPACTS
-from reports.charts import ColumnChart, column_chart
-from reports.i18n import N_, Translator
+from a11y_audit.audits.model import IMPACTS
+from a11y_audit.reports.charts import ColumnChart, column_chart
+from a11y_audit.reports.i18n import N_, Translator
 
 #: Runs drawn in the charts at most (the table lists every run given).
 CHART_RUNS = 12

@@ -18,14 +18,14 @@ from functools import lru_cache
 from typing import Optional, Sequence
 from urllib.parse import urlsplit
 
-from audits.grouping import IssueGroup, compare_groups, group_findings
-from audits.model import IMPACTS, NEEDS_REVIEW, VIOLATION, ElementScreenshot, OrganisationResults, PageResult
-from audits.wcag import criterion_title_in, principle_of, sc_key
-from reports.charts import BarChart, bar_chart
-from reports.coverage import CoverageView, coverage_view
-from reports.i18n import DEFAULT_LANGUAGE, N_, Translator, translator
-from reports.sampling import SampleView, sample_views
-from reports.trends import IMPACT_LABELS, Direction, RunFigures, TrendView, direction, trend_view
+from a11y_audit.audits.grouping import IssueGroup, compare_groups, group_findings
+from a11y_audit.audits.model import IMPACTS, NEEDS_REVIEW, VIOLATION, ElementScreenshot, OrganisationResults, PageResult
+from a11y_audit.audits.wcag import criterion_title_in, principle_of, sc_key
+from a11y_audit.reports.charts import BarChart, bar_chart
+from a11y_audit.reports.coverage import CoverageView, coverage_view
+from a11y_audit.reports.i18n import DEFAULT_LANGUAGE, N_, Translator, translator
+from a11y_audit.reports.sampling import SampleView, sample_views
+from a11y_audit.reports.trends import IMPACT_LABELS, Direction, RunFigures, TrendView, direction, trend_view
 
 #: What automated testing cannot decide: shown in every organisation report.
 LIMITS_OF_AUTOMATION = N_(
@@ -545,7 +545,7 @@ def index_view(orgs: list[OrganisationView], lang: Optional[str] = None) -> Inde
 
 def _statement(site) -> Optional[dict]:
     """The site's accessibility statement link (EU Web Accessibility Directive), if a page links one."""
-    from audits.site_checks import site_facts
+    from a11y_audit.audits.site_checks import site_facts
 
     found = site_facts(site.url, site.pages).get("accessibility_statement")
     if not found:

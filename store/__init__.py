@@ -5,8 +5,8 @@ Out: the same objects for reports and exports (through :class:`StoreReader`).
 SQLite by default, PostgreSQL by URL, with one schema.
 """
 
-from store.database import describe, ensure_schema, require_store, sync_engine
-from store.reader import StoreReader
-from store.writer import RunWriter
+from a11y_audit.store.database import describe, ensure_schema, require_store, sync_engine
+from a11y_audit.store.reader import StoreReader
+from a11y_audit.store.writer import RunWriter
 
 __all__ = ["RunWriter", "StoreReader", "describe", "ensure_schema", "require_store", "sync_engine"]

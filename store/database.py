@@ -14,8 +14,8 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from config.errors import StoreError
-from store.schema import ADDITIVE_UPGRADES_FROM, SCHEMA_VERSION, Base, Meta
+from a11y_audit.config.errors import StoreError
+from a11y_audit.store.schema import ADDITIVE_UPGRADES_FROM, SCHEMA_VERSION, Base, Meta
 
 SQLITE_BUSY_TIMEOUT_MS = 60_000
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, inspect, select
 from sqlalchemy.engine import Engine
 
-from audits.model import (
+from a11y_audit.audits.model import (
     NEEDS_REVIEW,
     VIOLATION,
     DocumentResult,
@@ -28,8 +28,8 @@ from audits.model import (
     SiteRecord,
     Standard,
 )
-from config.errors import StoreError
-from store.schema import Document, FindingRow, Organisation, Page, Run, RunSite, ScreenshotRow, SiteSample
+from a11y_audit.config.errors import StoreError
+from a11y_audit.store.schema import Document, FindingRow, Organisation, Page, Run, RunSite, ScreenshotRow, SiteSample
 
 
 @dataclass

@@ -14,9 +14,9 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from audits.model import DocumentResult, PageResult
-from store.database import async_engine
-from store.schema import Document, FindingRow, Organisation, Page, Run, RunSite, ScreenshotRow, SiteSample
+from a11y_audit.audits.model import DocumentResult, PageResult
+from a11y_audit.store.database import async_engine
+from a11y_audit.store.schema import Document, FindingRow, Organisation, Page, Run, RunSite, ScreenshotRow, SiteSample
 
 
 def _now() -> datetime:

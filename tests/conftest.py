@@ -13,10 +13,27 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+import importlib.abc
 import pytest
 import yaml
 
-from demo.server import SiteServer, redirect, status
+
+class _NamespaceOnly(importlib.abc.MetaPathFinder):
+    """The repository's root is on sys.path while tests run (pytest puts it there for
+    ``tests`` and ``bench``), so ``import reports`` would find the bare folder and hide
+    a missing ``a11y_audit.`` prefix that breaks the installed package: refuse it."""
+
+    PARTS = frozenset({"config", "audits", "store", "reports", "gate", "crawler", "cli", "demo"})
+
+    def find_spec(self, name, path=None, target=None):
+        if name in self.PARTS:
+            raise ModuleNotFoundError(f"import a11y_audit.{name}, not the bare folder {name!r}", name=name)
+        return None
+
+
+sys.meta_path.insert(0, _NamespaceOnly())
+
+from a11y_audit.demo.server import SiteServer, redirect, status  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -25,7 +42,7 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 def run_cli(*args: str, cwd: Path | None = None, timeout: float = 240) -> subprocess.CompletedProcess:
     """Run ``a11y-audit ARGS`` as a user would; returns the finished process."""
     return subprocess.run(
-        [sys.executable, "-m", "crawler.cli", *args],
+        [sys.executable, "-m", "a11y_audit", *args],
         cwd=cwd, capture_output=True, text=True, timeout=timeout,
         env={**os.environ, "PYTHONWARNINGS": "ignore::DeprecationWarning"},
     )
@@ -177,7 +194,7 @@ def crawled(fixture_site, tmp_path_factory):
 
 def stored_summary(db: str) -> dict:
     """What a user compares between two stores: pages with status/error, findings by page."""
-    from store import StoreReader, require_store
+    from a11y_audit.store import StoreReader, require_store
 
     engine = require_store(db)
     try:

@@ -8,23 +8,23 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from audits.engines.base import Engine, PageSession
+from a11y_audit.audits.engines.base import Engine, PageSession
 
 #: name → "module:Class"; imported only when used.
 REGISTRY: dict[str, str] = {
-    "axe": "audits.engines.axe:AxeEngine",
+    "axe": "a11y_audit.audits.engines.axe:AxeEngine",
     # Our own checks (audits/engines/checks): one engine per check.
-    "reflow": "audits.engines.checks.reflow:ReflowEngine",
-    "text-spacing": "audits.engines.checks.text_spacing:TextSpacingEngine",
-    "resize-text": "audits.engines.checks.resize_text:ResizeTextEngine",
-    "language": "audits.engines.checks.language:LanguageEngine",
-    "media": "audits.engines.checks.media:MediaEngine",
-    "navigation": "audits.engines.checks.navigation:NavigationEngine",
-    "page-title": "audits.engines.checks.page_title:PageTitleEngine",
-    "statement": "audits.engines.checks.statement:StatementEngine",
-    "focus-visible": "audits.engines.checks.focus_visible:FocusVisibleEngine",
-    "keyboard-trap": "audits.engines.checks.keyboard_trap:KeyboardTrapEngine",
-    "keyboard-reach": "audits.engines.checks.keyboard_reach:KeyboardReachEngine",
+    "reflow": "a11y_audit.audits.engines.checks.reflow:ReflowEngine",
+    "text-spacing": "a11y_audit.audits.engines.checks.text_spacing:TextSpacingEngine",
+    "resize-text": "a11y_audit.audits.engines.checks.resize_text:ResizeTextEngine",
+    "language": "a11y_audit.audits.engines.checks.language:LanguageEngine",
+    "media": "a11y_audit.audits.engines.checks.media:MediaEngine",
+    "navigation": "a11y_audit.audits.engines.checks.navigation:NavigationEngine",
+    "page-title": "a11y_audit.audits.engines.checks.page_title:PageTitleEngine",
+    "statement": "a11y_audit.audits.engines.checks.statement:StatementEngine",
+    "focus-visible": "a11y_audit.audits.engines.checks.focus_visible:FocusVisibleEngine",
+    "keyboard-trap": "a11y_audit.audits.engines.checks.keyboard_trap:KeyboardTrapEngine",
+    "keyboard-reach": "a11y_audit.audits.engines.checks.keyboard_reach:KeyboardReachEngine",
 }
 
 #: Our checks in the order they run by default: the keyboard ones last, since key

@@ -18,10 +18,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from audits.engines.base import Engine, PageSession
-from audits.fingerprint import fingerprint
-from audits.model import NEEDS_REVIEW, VIOLATION, EngineResult, Finding, Standard
-from audits.wcag import criteria_from_tags, tags_for
+from a11y_audit.audits.engines.base import Engine, PageSession
+from a11y_audit.audits.fingerprint import fingerprint
+from a11y_audit.audits.model import NEEDS_REVIEW, VIOLATION, EngineResult, Finding, Standard
+from a11y_audit.audits.wcag import criteria_from_tags, tags_for
 
 #: Most nodes kept per rule and page: a DOM of 100k failing nodes must not flood the store.
 MAX_NODES_PER_RULE = 50

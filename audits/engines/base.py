@@ -12,7 +12,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar, Protocol
 
-from audits.model import EngineResult, Standard
+from a11y_audit.audits.model import EngineResult, Standard
 
 
 class PageSession(Protocol):

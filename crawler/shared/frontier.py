@@ -28,7 +28,7 @@ from typing import Any, Iterable, Optional
 
 import redis
 
-from crawler.ledger import DEFERRED_LIMIT
+from a11y_audit.crawler.ledger import DEFERRED_LIMIT
 
 #: Score of requests put back in the queue: ahead of new work, so a dead worker's pages are redone first.
 REQUEUED_SCORE = -1_000_000

@@ -9,11 +9,11 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Optional
 
-from config.errors import ConfigError, StoreError
-from config.loader import RunConfig
-from crawler.shared import codec
-from crawler.shared.frontier import RedisFrontier, RunRegistry, config_key, connect
-from crawler.shared.worker import LEASE_SECONDS, Worker
+from a11y_audit.config.errors import ConfigError, StoreError
+from a11y_audit.config.loader import RunConfig
+from a11y_audit.crawler.shared import codec
+from a11y_audit.crawler.shared.frontier import RedisFrontier, RunRegistry, config_key, connect
+from a11y_audit.crawler.shared.worker import LEASE_SECONDS, Worker
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ def seed(config: RunConfig, frontier: RedisFrontier) -> None:
     """Queue the start URLs, robots.txt and sitemaps, exactly as a single crawl begins."""
     from scrapy_redis.dupefilter import RFPDupeFilter
 
-    from crawler.spider import AuditSpider
+    from a11y_audit.crawler.spider import AuditSpider
 
     spider = AuditSpider(run_config=config, engines=[], worker=Worker(frontier))
     # The run's duplicate filter learns the seeds, as a scheduler would: a sitemap that
@@ -135,8 +135,8 @@ def status(reader, registry: RunRegistry, run_id: int, site_organisations: list[
 
 
 async def _create_run(config: RunConfig) -> int:
-    from crawler.pipelines import new_run
-    from store.writer import RunWriter
+    from a11y_audit.crawler.pipelines import new_run
+    from a11y_audit.store.writer import RunWriter
 
     writer = RunWriter.from_url(config.db)
     try:
@@ -152,8 +152,8 @@ def _mark(config: RunConfig, run_id: int, status_value: str) -> None:
 
     from sqlalchemy import update
 
-    from store import sync_engine
-    from store.schema import Run
+    from a11y_audit.store import sync_engine
+    from a11y_audit.store.schema import Run
 
     engine = sync_engine(config.db)
     with engine.begin() as conn:

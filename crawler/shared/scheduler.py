@@ -22,7 +22,7 @@ from scrapy.exceptions import ScrapyDeprecationWarning
 from scrapy_redis.queue import Base
 from scrapy_redis.scheduler import Scheduler
 
-from crawler.pacing import fetch_held_back
+from a11y_audit.crawler.pacing import fetch_held_back
 
 # scrapy-redis 0.9.1 still calls Scrapy APIs deprecated in 2.19 (they work).
 warnings.filterwarnings("ignore", category=ScrapyDeprecationWarning, module=r"scrapy_redis\.")

@@ -22,9 +22,9 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from twisted.internet import task
 
-from audits.model import DocumentResult, PageResult
-from crawler.shared.frontier import RedisFrontier
-from crawler.shared.scheduler import LEASE_META
+from a11y_audit.audits.model import DocumentResult, PageResult
+from a11y_audit.crawler.shared.frontier import RedisFrontier
+from a11y_audit.crawler.shared.scheduler import LEASE_META
 
 logger = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from importlib import resources
 import jsonschema
 import pytest
 
-from demo.server import SiteServer
+from a11y_audit.demo.server import SiteServer
 from tests.conftest import FIXTURES, run_cli, write_config
 
 pytestmark = pytest.mark.e2e

@@ -15,7 +15,7 @@ from collections import defaultdict
 
 import pytest
 
-from demo.server import SiteServer
+from a11y_audit.demo.server import SiteServer
 from tests.conftest import FIXTURES, run_cli, write_config
 from tests.unit.test_checks_documents import make_pdf
 
@@ -173,8 +173,8 @@ def test_site_level_findings_group_by_fingerprint(checks_crawl):
 
 
 def test_facts_stored_and_statement_url_derivable(checks_crawl):
-    from audits.site_checks import site_facts
-    from store import StoreReader, require_store
+    from a11y_audit.audits.site_checks import site_facts
+    from a11y_audit.store import StoreReader, require_store
 
     engine = require_store(f"sqlite:///{checks_crawl['db']}")
     try:

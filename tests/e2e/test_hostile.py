@@ -15,7 +15,7 @@ import time
 import pytest
 
 from bench.sitegen import generate_site
-from demo.server import SiteServer
+from a11y_audit.demo.server import SiteServer
 from tests.conftest import run_cli, write_config
 
 pytestmark = pytest.mark.e2e
@@ -72,7 +72,7 @@ def test_crawl_survives_the_browser_dying(tmp_path, engine, marker):
                           engines=["axe"])
     db = tmp_path / "r.db"
     try:
-        proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "-q", "crawl", str(config), "--db", f"sqlite:///{db}",
+        proc = subprocess.Popen([sys.executable, "-m", "a11y_audit", "-q", "crawl", str(config), "--db", f"sqlite:///{db}",
                                  "--browser", engine],
                                 cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + 120

@@ -14,8 +14,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from crawler.browser import find_chromium, launch_options
-from demo.server import SiteServer
+from a11y_audit.crawler.browser import find_chromium, launch_options
+from a11y_audit.demo.server import SiteServer
 from tests.conftest import FIXTURES, run_cli, write_config
 
 pytestmark = pytest.mark.e2e

@@ -12,8 +12,8 @@ import asyncio
 
 import pytest
 
-from audits.engines.axe import default_axe_script
-from crawler.browser import find_chromium, launch_options
+from a11y_audit.audits.engines.axe import default_axe_script
+from a11y_audit.crawler.browser import find_chromium, launch_options
 from tests.conftest import run_cli
 
 pytestmark = pytest.mark.e2e

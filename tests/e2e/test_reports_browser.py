@@ -14,9 +14,9 @@ import zlib
 
 import pytest
 
-from audits.engines.axe import default_axe_script
-from crawler.browser import find_chromium, launch_options
-from demo.server import SiteServer
+from a11y_audit.audits.engines.axe import default_axe_script
+from a11y_audit.crawler.browser import find_chromium, launch_options
+from a11y_audit.demo.server import SiteServer
 from tests.conftest import FIXTURES, run_cli, write_config
 
 pytestmark = pytest.mark.e2e
@@ -250,7 +250,7 @@ def test_coverage_data_never_claims_a_rule_axe_does_not_run():
     import json
     from importlib import resources
 
-    data = json.loads(resources.files("audits").joinpath("data/automated-coverage.json").read_text(encoding="utf-8"))
+    data = json.loads(resources.files("a11y_audit.audits").joinpath("data/automated-coverage.json").read_text(encoding="utf-8"))
     claimed = data["engines"]["axe"]["rules"]
     source = default_axe_script().read_text(encoding="utf-8")
 

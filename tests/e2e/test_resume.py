@@ -29,7 +29,7 @@ def start_crawl(config, db, cwd, *flags) -> subprocess.Popen:
     """A crawl in the background; its stderr goes to a file next to the config (read with `stderr_of`)."""
     with open(cwd / f"{config.stem}.stderr", "w") as err:
         return subprocess.Popen(
-            [sys.executable, "-m", "crawler.cli", "-q", "crawl", str(config), "--db", db, *flags],
+            [sys.executable, "-m", "a11y_audit", "-q", "crawl", str(config), "--db", db, *flags],
             cwd=cwd, stdout=subprocess.DEVNULL, stderr=err, text=True, start_new_session=True,
         )
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlite3
 import time
 
-from demo.server import SiteServer
+from a11y_audit.demo.server import SiteServer
 from tests.conftest import run_cli, write_config
 
 PAGES = ["a", "b", "c", "d"]

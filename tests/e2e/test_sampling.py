@@ -9,8 +9,8 @@ import pytest
 
 from bench.sampling import compare, stored_pages, template_issues, grouped_issues
 from bench.sitegen import generate_site
-from crawler.sampling import Sampler
-from demo.server import SiteServer
+from a11y_audit.crawler.sampling import Sampler
+from a11y_audit.demo.server import SiteServer
 from tests.conftest import run_cli, write_config
 
 pytestmark = pytest.mark.e2e

@@ -18,12 +18,12 @@ import sqlite3
 import pytest
 from PIL import Image
 
-from audits.engines.axe import default_axe_script
-from audits.model import ElementScreenshot, PageResult
-from audits.screenshots import MAX_BYTES, MAX_HEIGHT, MAX_WIDTH
-from crawler.browser import find_chromium, launch_options
-from demo.server import SiteServer
-from store import RunWriter, StoreReader, sync_engine
+from a11y_audit.audits.engines.axe import default_axe_script
+from a11y_audit.audits.model import ElementScreenshot, PageResult
+from a11y_audit.audits.screenshots import MAX_BYTES, MAX_HEIGHT, MAX_WIDTH
+from a11y_audit.crawler.browser import find_chromium, launch_options
+from a11y_audit.demo.server import SiteServer
+from a11y_audit.store import RunWriter, StoreReader, sync_engine
 from tests.conftest import FIXTURES, run_cli, write_config
 
 pytestmark = pytest.mark.e2e

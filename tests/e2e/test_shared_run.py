@@ -33,7 +33,7 @@ def generated_site(tmp_path_factory):
 def shared(pg_database, frontier_url):
     """A fresh PostgreSQL store and the Redis frontier; the run's keys are removed afterwards
     (a killed run would leave them behind)."""
-    from crawler.shared.frontier import connect, store_key
+    from a11y_audit.crawler.shared.frontier import connect, store_key
 
     yield pg_database, frontier_url
     client = connect(frontier_url)
@@ -68,7 +68,7 @@ def start_worker(config, db, frontier, tmp_path, name, *flags) -> subprocess.Pop
     """A worker in the background; its output goes to files (read with `stdout_of`, `stderr_of`)."""
     with open(tmp_path / f"{name}.stdout", "w") as out, open(tmp_path / f"{name}.stderr", "w") as err:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "crawler.cli", "-q", "crawl", str(config), "--db", db, "--frontier", frontier, *flags],
+            [sys.executable, "-m", "a11y_audit", "-q", "crawl", str(config), "--db", db, "--frontier", frontier, *flags],
             cwd=tmp_path, stdout=out, stderr=err, text=True, start_new_session=True,
             env={**os.environ, "PYTHONWARNINGS": "ignore::DeprecationWarning"},
         )

@@ -14,7 +14,7 @@ import threading
 
 import pytest
 
-from demo.server import SiteServer, redirect
+from a11y_audit.demo.server import SiteServer, redirect
 from tests.conftest import run_cli, write_config
 
 pytestmark = pytest.mark.e2e

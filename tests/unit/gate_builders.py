@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Optional
 
-from audits.model import (
+from a11y_audit.audits.model import (
     NEEDS_REVIEW,
     VIOLATION,
     EngineResult,

@@ -10,7 +10,7 @@ from ipaddress import ip_network
 
 import pytest
 
-from crawler.addresses import AddressPolicy
+from a11y_audit.crawler.addresses import AddressPolicy
 
 PRIVATE = [
     ("http://127.0.0.1/", "127.0.0.1"),

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from audits.engines.axe import AxeEngine, format_target
-from audits.fingerprint import fingerprint
-from audits.model import NEEDS_REVIEW, VIOLATION, Standard
+from a11y_audit.audits.engines.axe import AxeEngine, format_target
+from a11y_audit.audits.fingerprint import fingerprint
+from a11y_audit.audits.model import NEEDS_REVIEW, VIOLATION, Standard
 
 RULES = {
     "image-alt": {

@@ -7,7 +7,7 @@ import io
 import pikepdf
 import pytest
 
-from audits.documents import check_document
+from a11y_audit.audits.documents import check_document
 
 
 def make_pdf(*, tagged: bool = True, lang: str | None = "en-GB", title: str | None = "Annual report 2024",

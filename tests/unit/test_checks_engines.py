@@ -9,12 +9,12 @@ from importlib import resources
 
 import pytest
 
-from audits.engines import CHECK_ENGINES, REGISTRY, get_engine
-from audits.engines.checks.language import LanguageEngine, primary, same_language, verdict
-from audits.engines.checks.rules import rule
-from audits.engines.checks.tabwalk import TabWalker
-from audits.model import NEEDS_REVIEW, VIOLATION, Standard
-from config.defaults import RUN_DEFAULTS
+from a11y_audit.audits.engines import CHECK_ENGINES, REGISTRY, get_engine
+from a11y_audit.audits.engines.checks.language import LanguageEngine, primary, same_language, verdict
+from a11y_audit.audits.engines.checks.rules import rule
+from a11y_audit.audits.engines.checks.tabwalk import TabWalker
+from a11y_audit.audits.model import NEEDS_REVIEW, VIOLATION, Standard
+from a11y_audit.config.defaults import RUN_DEFAULTS
 
 
 def run(coro):
@@ -68,7 +68,7 @@ def test_every_check_is_registered_under_its_own_name_and_enabled_by_default():
 
 
 def test_every_rule_has_criteria_impact_help_and_an_understanding_page():
-    data = json.loads(resources.files("audits").joinpath("data/checks.json").read_text(encoding="utf-8"))
+    data = json.loads(resources.files("a11y_audit.audits").joinpath("data/checks.json").read_text(encoding="utf-8"))
     for name in CHECK_ENGINES:
         for rule_id in get_engine(name).rules:
             r = rule(rule_id)
@@ -271,7 +271,7 @@ def test_the_walk_is_capped():
 
 
 def test_focus_visible_needs_both_style_and_pixels_unchanged_for_a_violation():
-    from audits.engines.checks.focus_visible import FocusVisibleEngine
+    from a11y_audit.audits.engines.checks.focus_visible import FocusVisibleEngine
 
     unchanged = KeyboardPage(["a", "b"], style_changes=False, pixels_change=False)
     findings = run(FocusVisibleEngine().audit(unchanged, Standard())).findings
@@ -287,7 +287,7 @@ def test_focus_visible_needs_both_style_and_pixels_unchanged_for_a_violation():
 
 
 def test_focus_visible_without_clipped_screenshots_needs_review():
-    from audits.engines.checks.focus_visible import FocusVisibleEngine
+    from a11y_audit.audits.engines.checks.focus_visible import FocusVisibleEngine
 
     page = KeyboardPage(["a"], style_changes=False)
 
@@ -300,9 +300,9 @@ def test_focus_visible_without_clipped_screenshots_needs_review():
 
 
 def test_the_keyboard_engines_share_one_walk_per_page():
-    from audits.engines.checks.focus_visible import FocusVisibleEngine
-    from audits.engines.checks.keyboard_reach import KeyboardReachEngine
-    from audits.engines.checks.keyboard_trap import KeyboardTrapEngine
+    from a11y_audit.audits.engines.checks.focus_visible import FocusVisibleEngine
+    from a11y_audit.audits.engines.checks.keyboard_reach import KeyboardReachEngine
+    from a11y_audit.audits.engines.checks.keyboard_trap import KeyboardTrapEngine
 
     page = KeyboardPage(["a", "b", "c"])
 
@@ -365,7 +365,7 @@ def test_no_declared_language_is_left_to_axe_but_recorded():
 
 
 def test_a_page_that_does_not_answer_is_skipped_by_every_check_without_waiting(monkeypatch):
-    import audits.engines.checks.base as base
+    import a11y_audit.audits.engines.checks.base as base
 
     monkeypatch.setattr(base, "PROBE_SECONDS", 0.05)
 
@@ -419,7 +419,7 @@ class Answers:
         self.answer = answer
 
     async def evaluate(self, function, arg=None):
-        from audits.engines.checks.base import PROBE
+        from a11y_audit.audits.engines.checks.base import PROBE
 
         return True if function == PROBE else self.answer
 

@@ -3,11 +3,11 @@ judged on hand-built pages (the facts their engines would have recorded)."""
 
 from __future__ import annotations
 
-from audits.engines.checks.navigation import consistent_navigation
-from audits.engines.checks.page_title import duplicate_titles
-from audits.engines.checks.statement import missing_statement, statement_url
-from audits.model import NEEDS_REVIEW, VIOLATION, EngineResult, PageResult
-from audits.site_checks import site_facts, site_findings
+from a11y_audit.audits.engines.checks.navigation import consistent_navigation
+from a11y_audit.audits.engines.checks.page_title import duplicate_titles
+from a11y_audit.audits.engines.checks.statement import missing_statement, statement_url
+from a11y_audit.audits.model import NEEDS_REVIEW, VIOLATION, EngineResult, PageResult
+from a11y_audit.audits.site_checks import site_facts, site_findings
 
 SITE = "https://water.example/"
 MAIN = [("/", "Home"), ("/services", "Services"), ("/news", "News"), ("/contact", "Contact"), ("/a11y", "Accessibility")]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from config import ConfigError, config_from_data, load_config
-from config.defaults import CRAWL_DEFAULTS, RUN_DEFAULTS
+from a11y_audit.config import ConfigError, config_from_data, load_config
+from a11y_audit.config.defaults import CRAWL_DEFAULTS, RUN_DEFAULTS
 
 SOURCE = "f.yaml"
 SITE_PLACE = "f.yaml: organisations[0] (acme) > sites[0] (http://x/)"

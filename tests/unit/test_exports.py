@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from audits.model import (
+from a11y_audit.audits.model import (
     DocumentResult,
     EngineResult,
     Finding,
@@ -18,7 +18,7 @@ from audits.model import (
     SiteRecord,
     Standard,
 )
-from reports.exports import CSV_COLUMNS, neutralise, write_csv, write_json
+from a11y_audit.reports.exports import CSV_COLUMNS, neutralise, write_csv, write_json
 
 EVIL_TITLE = '=HYPERLINK("http://evil")'
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from audits.fingerprint import fingerprint, is_volatile_token
+from a11y_audit.audits.fingerprint import fingerprint, is_volatile_token
 
 HEADER_IMG = "html > body > header > a > img"
 

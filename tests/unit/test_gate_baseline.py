@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from audits.grouping import group_findings
-from config.errors import ConfigError
-from gate.baseline import (
+from a11y_audit.audits.grouping import group_findings
+from a11y_audit.config.errors import ConfigError
+from a11y_audit.gate.baseline import (
     SNIPPET_LIMIT,
     Baseline,
     Entry,

@@ -11,9 +11,9 @@ from importlib.resources import files
 import jsonschema
 import pytest
 
-from gate import formats
-from gate.baseline import Baseline, Entry
-from gate.verdict import ACCEPTED, ENGINE_CHANGE, IGNORED, NEW, Policy, decide
+from a11y_audit.gate import formats
+from a11y_audit.gate.baseline import Baseline, Entry
+from a11y_audit.gate.verdict import ACCEPTED, ENGINE_CHANGE, IGNORED, NEW, Policy, decide
 from tests.unit.gate_builders import finding, org, review
 
 TODAY = date(2026, 3, 15)

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from gate.baseline import Baseline, Entry
-from gate.verdict import ACCEPTED, ENGINE_CHANGE, IGNORED, NEW, Policy, decide
+from a11y_audit.gate.baseline import Baseline, Entry
+from a11y_audit.gate.verdict import ACCEPTED, ENGINE_CHANGE, IGNORED, NEW, Policy, decide
 from tests.unit.gate_builders import finding, org, review
 
 TODAY = date(2026, 3, 15)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from audits.grouping import IMPACT_WEIGHT, compare_groups, group_findings
-from audits.model import NEEDS_REVIEW, VIOLATION
+from a11y_audit.audits.grouping import IMPACT_WEIGHT, compare_groups, group_findings
+from a11y_audit.audits.model import NEEDS_REVIEW, VIOLATION
 from tests.unit.gate_builders import finding, org, review
 
 U = "https://shop.example"

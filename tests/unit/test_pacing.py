@@ -6,7 +6,7 @@ from __future__ import annotations
 import scrapy
 from scrapy.utils.test import get_crawler
 
-from crawler.pacing import RENDER_META, BrowserQueue, PacedScheduler
+from a11y_audit.crawler.pacing import RENDER_META, BrowserQueue, PacedScheduler
 
 
 class _Spider(scrapy.Spider):
@@ -20,7 +20,7 @@ class _Spider(scrapy.Spider):
 def _scheduler(limit: int = 2) -> tuple[PacedScheduler, _Spider]:
     # Scrapy's default priority queue asks a running engine for download slots; the plain
     # one behaves alike here, and the pacing under test sits in front of either.
-    crawler = get_crawler(_Spider, {"SCHEDULER": "crawler.pacing.PacedScheduler",
+    crawler = get_crawler(_Spider, {"SCHEDULER": "a11y_audit.crawler.pacing.PacedScheduler",
                                     "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.ScrapyPriorityQueue"})
     spider = _Spider(limit)
     crawler.spider = spider

@@ -10,9 +10,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from audits.model import EngineResult, Finding, OrganisationResults, PageResult, RunRecord, SiteRecord, Standard
-from reports.html import render_organisation
-from reports.view import organisation_view
+from a11y_audit.audits.model import EngineResult, Finding, OrganisationResults, PageResult, RunRecord, SiteRecord, Standard
+from a11y_audit.reports.html import render_organisation
+from a11y_audit.reports.view import organisation_view
 
 TITLE = "<script>alert(1)</script>"
 URL = "javascript:alert(1)"

@@ -10,8 +10,8 @@ from collections import defaultdict
 import pytest
 from pyld import jsonld
 
-from audits.model import EngineResult
-from reports.earl import earl_document, rule_iri, write_earl
+from a11y_audit.audits.model import EngineResult
+from a11y_audit.reports.earl import earl_document, rule_iri, write_earl
 from tests.unit.gate_builders import finding, org, review
 
 EARL = "http://www.w3.org/ns/earl#"

@@ -8,9 +8,9 @@ import asyncio
 import pytest
 from sqlalchemy import event
 
-from audits.model import OrganisationResults
-from reports.view import organisation_view
-from store import RunWriter, StoreReader, ensure_schema, sync_engine
+from a11y_audit.audits.model import OrganisationResults
+from a11y_audit.reports.view import organisation_view
+from a11y_audit.store import RunWriter, StoreReader, ensure_schema, sync_engine
 from tests.unit.gate_builders import finding, org, review
 
 
@@ -92,7 +92,7 @@ def test_summaries_take_a_fixed_number_of_queries(reader):
 
 
 def test_report_over_history_writes_trend(reader, tmp_path):
-    from reports.html import write_reports
+    from a11y_audit.reports.html import write_reports
 
     results = reader.load(reader.selection())
     history = {o.id: reader.run_summaries(o.id, until_run_id=o.run.id) for o in results}

@@ -10,9 +10,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from audits.model import Finding
-from reports.html import environment, render_index, render_issue_list, render_organisation, write_reports
-from reports.view import Screenshot, index_view, organisation_view
+from a11y_audit.audits.model import Finding
+from a11y_audit.reports.html import environment, render_index, render_issue_list, render_organisation, write_reports
+from a11y_audit.reports.view import Screenshot, index_view, organisation_view
 from tests.unit.gate_builders import finding, org
 from tests.unit.test_report_escaping import SNIPPET, TITLE, hostile_results
 
@@ -129,7 +129,7 @@ def test_drill_down_lists_every_finding_of_a_page(tmp_path):
 
 
 def test_drill_down_is_paginated_and_stale_files_go(tmp_path, monkeypatch):
-    from reports import view as view_module
+    from a11y_audit.reports import view as view_module
 
     monkeypatch.setattr(view_module, "PAGES_PER_FILE", 2)
     write_reports([(org("acme", {f"/p{i}": [] for i in range(5)}), None)], tmp_path)

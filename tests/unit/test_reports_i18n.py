@@ -12,10 +12,10 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from config.errors import ReportError
-from reports.html import render_index, render_issue_list, render_organisation
-from reports.i18n import LANGUAGES, LOCALE_DIR, check_language, translator
-from reports.view import index_view, organisation_view
+from a11y_audit.config.errors import ReportError
+from a11y_audit.reports.html import render_index, render_issue_list, render_organisation
+from a11y_audit.reports.i18n import LANGUAGES, LOCALE_DIR, check_language, translator
+from a11y_audit.reports.view import index_view, organisation_view
 from tests.unit.gate_builders import finding, org, review
 
 ROOT = Path(__file__).resolve().parents[2]

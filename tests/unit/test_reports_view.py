@@ -8,14 +8,14 @@ from datetime import datetime, timezone
 
 import pytest
 
-from audits.model import Standard
-from audits.wcag import LANGUAGES, all_criteria, automated_rules, criteria_for, manual_check
-from reports import view as view_module
-from reports.charts import bar_chart, column_chart
-from reports.coverage import FAILED, NO_FAILURES, REVIEW, UNTESTED
-from reports.i18n import translator
-from reports.trends import direction, trend_view
-from reports.view import file_stem, index_view, organisation_view, page_files
+from a11y_audit.audits.model import Standard
+from a11y_audit.audits.wcag import LANGUAGES, all_criteria, automated_rules, criteria_for, manual_check
+from a11y_audit.reports import view as view_module
+from a11y_audit.reports.charts import bar_chart, column_chart
+from a11y_audit.reports.coverage import FAILED, NO_FAILURES, REVIEW, UNTESTED
+from a11y_audit.reports.i18n import translator
+from a11y_audit.reports.trends import direction, trend_view
+from a11y_audit.reports.view import file_stem, index_view, organisation_view, page_files
 from tests.unit.gate_builders import finding, org, review
 
 
@@ -280,10 +280,10 @@ def test_coverage_data_matches_our_own_check_engines():
     import json
     from importlib import import_module, resources
 
-    from audits.engines import REGISTRY
+    from a11y_audit.audits.engines import REGISTRY
 
-    coverage = json.loads(resources.files("audits").joinpath("data/automated-coverage.json").read_text(encoding="utf-8"))
-    checks = json.loads(resources.files("audits").joinpath("data/checks.json").read_text(encoding="utf-8"))
+    coverage = json.loads(resources.files("a11y_audit.audits").joinpath("data/automated-coverage.json").read_text(encoding="utf-8"))
+    checks = json.loads(resources.files("a11y_audit.audits").joinpath("data/checks.json").read_text(encoding="utf-8"))
     for name, entry in coverage["engines"].items():
         assert name in REGISTRY, name
         if name == "axe":

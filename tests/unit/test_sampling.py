@@ -6,13 +6,13 @@ import math
 
 import pytest
 
-from audits.model import SiteRecord
-from audits.templates import signature
-from config.errors import ConfigError
-from config.loader import config_from_data
-from crawler.sampling import FULL, SAMPLE, Sampler, template_key
-from reports.i18n import translator
-from reports.sampling import sample_views
+from a11y_audit.audits.model import SiteRecord
+from a11y_audit.audits.templates import signature
+from a11y_audit.config.errors import ConfigError
+from a11y_audit.config.loader import config_from_data
+from a11y_audit.crawler.sampling import FULL, SAMPLE, Sampler, template_key
+from a11y_audit.reports.i18n import translator
+from a11y_audit.reports.sampling import sample_views
 
 ORIGIN = "http://shop.test"
 

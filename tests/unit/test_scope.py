@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from config import config_from_data
-from crawler.scope import SiteScope, canonical_url, looks_like_logout
+from a11y_audit.config import config_from_data
+from a11y_audit.crawler.scope import SiteScope, canonical_url, looks_like_logout
 
 
 def scope(url: str = "http://example.com/", **site) -> SiteScope:
@@ -194,7 +194,7 @@ def test_skip_reason(url, text, reason):
 
 
 def test_default_port_is_the_same_page():
-    from crawler.scope import canonical_url
+    from a11y_audit.crawler.scope import canonical_url
 
     assert canonical_url("http://Example.com:80/a") == canonical_url("http://example.com/a") == "http://example.com/a"
     assert canonical_url("https://example.com:443/") == "https://example.com/"
@@ -203,6 +203,6 @@ def test_default_port_is_the_same_page():
 
 @pytest.mark.parametrize("url", ["http://e.com/blog-outreach", "http://e.com/catalog-offers", "http://e.com/dialog-out"])
 def test_words_that_merely_contain_logout_are_followed(url):
-    from crawler.scope import looks_like_logout
+    from a11y_audit.crawler.scope import looks_like_logout
 
     assert not looks_like_logout(url)

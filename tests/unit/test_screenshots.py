@@ -12,13 +12,13 @@ import random
 import pytest
 from PIL import Image, ImageDraw
 
-from audits import screenshots
-from audits.model import PageResult
-from audits.screenshots import MAX_BYTES, ScreenshotLedger, candidates, capture_screenshots, shrink
-from config import ConfigError, config_from_data
-from reports.exports import export_data
-from reports.html import render_organisation
-from reports.view import organisation_view
+from a11y_audit.audits import screenshots
+from a11y_audit.audits.model import PageResult
+from a11y_audit.audits.screenshots import MAX_BYTES, ScreenshotLedger, candidates, capture_screenshots, shrink
+from a11y_audit.config import ConfigError, config_from_data
+from a11y_audit.reports.exports import export_data
+from a11y_audit.reports.html import render_organisation
+from a11y_audit.reports.view import organisation_view
 from tests.unit.gate_builders import finding, org, review
 
 
@@ -237,7 +237,7 @@ def test_screenshots_setting_is_checked():
 
 
 def with_shot(results, fingerprint: str, page_url: str, media_type: str = "image/png"):
-    from audits.model import ElementScreenshot
+    from a11y_audit.audits.model import ElementScreenshot
 
     data = png(300, 150) if media_type == "image/png" else b"<svg/>"
     results.sites[0].screenshots[fingerprint] = ElementScreenshot(fingerprint, page_url, media_type, 300, 150, data)
@@ -282,13 +282,13 @@ def test_json_export_says_a_picture_exists_without_its_bytes():
 def test_command_line_flag_wins_over_the_file(tmp_path, monkeypatch, flags, expected):
     from click.testing import CliRunner
 
-    import crawler.cli
+    from a11y_audit.cli import commands as cli_main
 
     config = tmp_path / "a11y.yaml"
     config.write_text("crawl: {screenshots: false}\norganisations: [{id: o, name: O, sites: [{url: 'http://o/'}]}]\n",
                       encoding="utf-8")
     seen = []
-    monkeypatch.setattr(crawler.cli, "_run", lambda config, *args, **kwargs: seen.append(config.screenshots))
-    result = CliRunner().invoke(crawler.cli.main, ["crawl", str(config), *flags])
+    monkeypatch.setattr(cli_main, "_run", lambda config, *args, **kwargs: seen.append(config.screenshots))
+    result = CliRunner().invoke(cli_main.main, ["crawl", str(config), *flags])
     assert result.exit_code == 0, result.output
     assert seen == [expected]

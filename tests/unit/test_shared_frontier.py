@@ -9,8 +9,8 @@ import pytest
 from scrapy import Request
 from scrapy.utils.request import request_from_dict
 
-from crawler.shared import codec
-from crawler.shared.frontier import RedisFrontier, RunRegistry, connect
+from a11y_audit.crawler.shared import codec
+from a11y_audit.crawler.shared.frontier import RedisFrontier, RunRegistry, connect
 
 
 @pytest.fixture

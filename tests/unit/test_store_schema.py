@@ -11,10 +11,10 @@ import asyncio
 
 import pytest
 
-from audits.model import ElementScreenshot
-from config import StoreError
-from store import RunWriter, StoreReader, ensure_schema, sync_engine
-from store.schema import SCHEMA_VERSION
+from a11y_audit.audits.model import ElementScreenshot
+from a11y_audit.config import StoreError
+from a11y_audit.store import RunWriter, StoreReader, ensure_schema, sync_engine
+from a11y_audit.store.schema import SCHEMA_VERSION
 from tests.unit.gate_builders import finding, org
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from audits.model import Standard
-from audits.wcag import criteria_for, criteria_from_tags, sc_from_tag, tags_for
+from a11y_audit.audits.model import Standard
+from a11y_audit.audits.wcag import criteria_for, criteria_from_tags, sc_from_tag, tags_for
 
 
 @pytest.mark.parametrize(

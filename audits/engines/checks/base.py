@@ -28,9 +28,9 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Optional
 
-from audits.engines.base import Engine, PageSession
-from audits.engines.checks.rules import Rule, rule
-from audits.model import EngineResult, Finding, Standard
+from a11y_audit.audits.engines.base import Engine, PageSession
+from a11y_audit.audits.engines.checks.rules import Rule, rule
+from a11y_audit.audits.model import EngineResult, Finding, Standard
 
 #: Most findings one rule reports on one page: a broken template must not flood the store.
 MAX_FINDINGS_PER_RULE = 10

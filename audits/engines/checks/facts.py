@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Optional
 from urllib.parse import urlsplit
 
-from audits.model import PageResult
+from a11y_audit.audits.model import PageResult
 
 
 def engine_facts(page: PageResult, engine: str) -> Optional[dict]:

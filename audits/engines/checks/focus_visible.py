@@ -10,11 +10,11 @@ focus), nor are elements inside frames the walk cannot look into.
 
 from __future__ import annotations
 
-from audits.engines.base import PageSession
-from audits.engines.checks.base import CheckEngine, CheckOutput
-from audits.engines.checks.rules import Rule
-from audits.engines.checks.tabwalk import CLIP_MARGIN, tab_walk
-from audits.model import NEEDS_REVIEW, VIOLATION
+from a11y_audit.audits.engines.base import PageSession
+from a11y_audit.audits.engines.checks.base import CheckEngine, CheckOutput
+from a11y_audit.audits.engines.checks.rules import Rule
+from a11y_audit.audits.engines.checks.tabwalk import CLIP_MARGIN, tab_walk
+from a11y_audit.audits.model import NEEDS_REVIEW, VIOLATION
 
 
 class FocusVisibleEngine(CheckEngine):

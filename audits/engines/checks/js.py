@@ -14,7 +14,7 @@ from importlib import resources
 
 @lru_cache(maxsize=None)
 def _read(name: str) -> str:
-    return resources.files("audits.engines.checks").joinpath("js", name).read_text(encoding="utf-8")
+    return resources.files("a11y_audit.audits.engines.checks").joinpath("js", name).read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=None)

@@ -11,11 +11,11 @@ Click listeners added with ``addEventListener`` cannot be seen from the page.
 
 from __future__ import annotations
 
-from audits.engines.base import PageSession
-from audits.engines.checks.base import CheckEngine, CheckOutput
-from audits.engines.checks.rules import Rule
-from audits.engines.checks.tabwalk import tab_walk
-from audits.model import NEEDS_REVIEW
+from a11y_audit.audits.engines.base import PageSession
+from a11y_audit.audits.engines.checks.base import CheckEngine, CheckOutput
+from a11y_audit.audits.engines.checks.rules import Rule
+from a11y_audit.audits.engines.checks.tabwalk import tab_walk
+from a11y_audit.audits.model import NEEDS_REVIEW
 
 
 class KeyboardReachEngine(CheckEngine):

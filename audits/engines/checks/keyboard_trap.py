@@ -10,11 +10,11 @@ walk's cap is not found.
 
 from __future__ import annotations
 
-from audits.engines.base import PageSession
-from audits.engines.checks.base import CheckEngine, CheckOutput
-from audits.engines.checks.rules import Rule
-from audits.engines.checks.tabwalk import tab_walk
-from audits.model import VIOLATION
+from a11y_audit.audits.engines.base import PageSession
+from a11y_audit.audits.engines.checks.base import CheckEngine, CheckOutput
+from a11y_audit.audits.engines.checks.rules import Rule
+from a11y_audit.audits.engines.checks.tabwalk import tab_walk
+from a11y_audit.audits.model import VIOLATION
 
 
 class KeyboardTrapEngine(CheckEngine):

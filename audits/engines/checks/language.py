@@ -18,11 +18,11 @@ import threading
 from functools import lru_cache
 from typing import Any, Optional
 
-from audits.engines.base import PageSession
-from audits.engines.checks import js
-from audits.engines.checks.base import CheckEngine, CheckOutput
-from audits.engines.checks.rules import Rule
-from audits.model import NEEDS_REVIEW
+from a11y_audit.audits.engines.base import PageSession
+from a11y_audit.audits.engines.checks import js
+from a11y_audit.audits.engines.checks.base import CheckEngine, CheckOutput
+from a11y_audit.audits.engines.checks.rules import Rule
+from a11y_audit.audits.model import NEEDS_REVIEW
 
 PAGE_MIN_LETTERS = 200
 PART_MIN_LETTERS = 150

@@ -15,11 +15,11 @@ sites (iframes) are not seen.
 
 from __future__ import annotations
 
-from audits.engines.base import PageSession
-from audits.engines.checks import js
-from audits.engines.checks.base import CheckEngine, CheckOutput
-from audits.engines.checks.rules import Rule
-from audits.model import NEEDS_REVIEW
+from a11y_audit.audits.engines.base import PageSession
+from a11y_audit.audits.engines.checks import js
+from a11y_audit.audits.engines.checks.base import CheckEngine, CheckOutput
+from a11y_audit.audits.engines.checks.rules import Rule
+from a11y_audit.audits.model import NEEDS_REVIEW
 
 MAX_PLAYERS = 20
 

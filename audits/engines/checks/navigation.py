@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from audits.engines.base import PageSession
-from audits.engines.checks import js
-from audits.engines.checks.base import CheckEngine, CheckOutput
-from audits.engines.checks.facts import audited, short_url
-from audits.engines.checks.rules import Rule, rule
-from audits.model import NEEDS_REVIEW, VIOLATION, Finding, PageResult
+from a11y_audit.audits.engines.base import PageSession
+from a11y_audit.audits.engines.checks import js
+from a11y_audit.audits.engines.checks.base import CheckEngine, CheckOutput
+from a11y_audit.audits.engines.checks.facts import audited, short_url
+from a11y_audit.audits.engines.checks.rules import Rule, rule
+from a11y_audit.audits.model import NEEDS_REVIEW, VIOLATION, Finding, PageResult
 
 ENGINE = "navigation"
 MAX_NAVS = 5

@@ -13,11 +13,11 @@ from __future__ import annotations
 import html
 from collections import defaultdict
 
-from audits.engines.base import PageSession
-from audits.engines.checks.base import CheckEngine, CheckOutput
-from audits.engines.checks.facts import audited, short_url
-from audits.engines.checks.rules import Rule, rule
-from audits.model import NEEDS_REVIEW, Finding, PageResult
+from a11y_audit.audits.engines.base import PageSession
+from a11y_audit.audits.engines.checks.base import CheckEngine, CheckOutput
+from a11y_audit.audits.engines.checks.facts import audited, short_url
+from a11y_audit.audits.engines.checks.rules import Rule, rule
+from a11y_audit.audits.model import NEEDS_REVIEW, Finding, PageResult
 
 ENGINE = "page-title"
 MIN_PAGES = 3

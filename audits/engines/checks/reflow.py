@@ -13,12 +13,12 @@ anything is reported. The viewport and scroll position are restored.
 
 from __future__ import annotations
 
-from audits.engines.base import PageSession
-from audits.engines.checks import js
-from audits.engines.checks.base import MAX_FINDINGS_PER_RULE, CheckEngine, CheckOutput
-from audits.engines.checks.restore import NEXT_FRAME, settle, viewport_kept
-from audits.engines.checks.rules import Rule
-from audits.model import VIOLATION
+from a11y_audit.audits.engines.base import PageSession
+from a11y_audit.audits.engines.checks import js
+from a11y_audit.audits.engines.checks.base import MAX_FINDINGS_PER_RULE, CheckEngine, CheckOutput
+from a11y_audit.audits.engines.checks.restore import NEXT_FRAME, settle, viewport_kept
+from a11y_audit.audits.engines.checks.rules import Rule
+from a11y_audit.audits.model import VIOLATION
 
 #: The width WCAG names: 1280 CSS px at 400 % zoom.
 REFLOW_WIDTH = 320

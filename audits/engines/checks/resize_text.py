@@ -9,13 +9,13 @@ need review. The viewport and scroll position are restored.
 
 from __future__ import annotations
 
-from audits.engines.base import PageSession
-from audits.engines.checks import js
-from audits.engines.checks.base import MAX_FINDINGS_PER_RULE, CheckEngine, CheckOutput
-from audits.engines.checks.restore import NEXT_FRAME, settle, viewport_kept
-from audits.engines.checks.rules import Rule
-from audits.engines.checks.text_spacing import clip_summary
-from audits.model import NEEDS_REVIEW
+from a11y_audit.audits.engines.base import PageSession
+from a11y_audit.audits.engines.checks import js
+from a11y_audit.audits.engines.checks.base import MAX_FINDINGS_PER_RULE, CheckEngine, CheckOutput
+from a11y_audit.audits.engines.checks.restore import NEXT_FRAME, settle, viewport_kept
+from a11y_audit.audits.engines.checks.rules import Rule
+from a11y_audit.audits.engines.checks.text_spacing import clip_summary
+from a11y_audit.audits.model import NEEDS_REVIEW
 
 ZOOM = 2.0
 SECOND_LOOK_SECONDS = 0.3

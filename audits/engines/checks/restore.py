@@ -12,7 +12,7 @@ import logging
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
-from audits.engines.base import PageSession
+from a11y_audit.audits.engines.base import PageSession
 
 logger = logging.getLogger(__name__)
 

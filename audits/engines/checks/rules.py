@@ -13,9 +13,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Optional
 
-from audits.fingerprint import fingerprint
-from audits.model import Finding, Standard
-from audits.wcag import all_criteria, criteria_for
+from a11y_audit.audits.fingerprint import fingerprint
+from a11y_audit.audits.model import Finding, Standard
+from a11y_audit.audits.wcag import all_criteria, criteria_for
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ class Rule:
 
 @lru_cache(maxsize=1)
 def _data() -> dict:
-    return json.loads(resources.files("audits").joinpath("data/checks.json").read_text(encoding="utf-8"))
+    return json.loads(resources.files("a11y_audit.audits").joinpath("data/checks.json").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=None)

@@ -22,19 +22,19 @@ from functools import lru_cache
 from importlib import resources
 from typing import Optional
 
-from audits.engines.base import PageSession
-from audits.engines.checks import js
-from audits.engines.checks.base import CheckEngine, CheckOutput
-from audits.engines.checks.facts import audited
-from audits.engines.checks.rules import Rule, rule
-from audits.model import NEEDS_REVIEW, Finding, PageResult
+from a11y_audit.audits.engines.base import PageSession
+from a11y_audit.audits.engines.checks import js
+from a11y_audit.audits.engines.checks.base import CheckEngine, CheckOutput
+from a11y_audit.audits.engines.checks.facts import audited
+from a11y_audit.audits.engines.checks.rules import Rule, rule
+from a11y_audit.audits.model import NEEDS_REVIEW, Finding, PageResult
 
 ENGINE = "statement"
 
 
 @lru_cache(maxsize=1)
 def words() -> dict[str, list[str]]:
-    data = json.loads(resources.files("audits").joinpath("data/accessibility-statement.json").read_text(encoding="utf-8"))
+    data = json.loads(resources.files("a11y_audit.audits").joinpath("data/accessibility-statement.json").read_text(encoding="utf-8"))
     return {"text": data["text"], "url": data["url"]}
 
 

@@ -35,9 +35,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from audits.engines.base import PageSession
-from audits.engines.checks import js
-from audits.engines.checks.base import page_state
+from a11y_audit.audits.engines.base import PageSession
+from a11y_audit.audits.engines.checks import js
+from a11y_audit.audits.engines.checks.base import page_state
 
 logger = logging.getLogger(__name__)
 

@@ -11,12 +11,12 @@ not found: a heuristic, so its findings need review.
 
 from __future__ import annotations
 
-from audits.engines.base import PageSession
-from audits.engines.checks import js
-from audits.engines.checks.base import MAX_FINDINGS_PER_RULE, CheckEngine, CheckOutput
-from audits.engines.checks.restore import scroll_kept
-from audits.engines.checks.rules import Rule
-from audits.model import NEEDS_REVIEW
+from a11y_audit.audits.engines.base import PageSession
+from a11y_audit.audits.engines.checks import js
+from a11y_audit.audits.engines.checks.base import MAX_FINDINGS_PER_RULE, CheckEngine, CheckOutput
+from a11y_audit.audits.engines.checks.restore import scroll_kept
+from a11y_audit.audits.engines.checks.rules import Rule
+from a11y_audit.audits.model import NEEDS_REVIEW
 
 
 def clip_summary(box: dict, condition: str) -> str:

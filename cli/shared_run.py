@@ -13,8 +13,8 @@ from typing import Any, Optional
 
 import click
 
-from config import ConfigError, load_config
-from crawler.cli_common import guard
+from a11y_audit.config import ConfigError, load_config
+from a11y_audit.cli.common import guard
 
 _db_option = click.option("--db", help="Store URL shared by the workers (default: the config's `db`).")
 _frontier_option = click.option("--frontier", metavar="REDIS_URL", required=True,
@@ -35,8 +35,8 @@ def start(config_file: Path, db: Optional[str], frontier: str) -> None:
     """Create a run of CONFIG_FILE and queue its start URLs; print its id.
 
     Workers started with ``a11y-audit crawl CONFIG_FILE --frontier …`` then join it."""
-    from crawler.shared.run import registry_for, start_run
-    from store import ensure_schema
+    from a11y_audit.crawler.shared.run import registry_for, start_run
+    from a11y_audit.store import ensure_schema
 
     config = load_config(config_file, overrides={"db": db})
     ensure_schema(config.db)
@@ -53,8 +53,8 @@ def start(config_file: Path, db: Optional[str], frontier: str) -> None:
 @guard
 def status(config_file: Path, db: Optional[str], frontier: str, run_id: Optional[int], as_json: bool) -> None:
     """Pages done, queued, in flight and failed per organisation, and the workers."""
-    from crawler.shared import run as shared
-    from store import StoreReader, require_store
+    from a11y_audit.crawler.shared import run as shared
+    from a11y_audit.store import StoreReader, require_store
 
     config = load_config(config_file, overrides={"db": db})
     registry = shared.registry_for(config, frontier)

@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 
 import click
 
-from config import ConfigError, RunConfig, config_from_data, load_config
-from crawler.cli_common import DEFAULT_DB, EXIT_CANNOT_RUN, EXIT_PAGES_FAILED, crawl_options, guard
+from a11y_audit.config import ConfigError, RunConfig, config_from_data, load_config
+from a11y_audit.cli.common import DEFAULT_DB, EXIT_CANNOT_RUN, EXIT_PAGES_FAILED, crawl_options, guard
 
 IMPACT_CHOICE = click.Choice(["critical", "serious", "moderate", "minor"])
 
@@ -68,8 +68,8 @@ def _load(config_file: Optional[Path], urls: tuple[str, ...], db: Optional[str],
 
 def _crawl_and_load(config: RunConfig, log_level: str):
     """Run the crawl; return (run id, results) or exit 3 when the audit could not run."""
-    from crawler.runner import run_crawl
-    from store import StoreReader, require_store
+    from a11y_audit.crawler.runner import run_crawl
+    from a11y_audit.store import StoreReader, require_store
 
     summary = run_crawl(config, log_level=log_level)
     reader = StoreReader(require_store(config.db))
@@ -116,9 +116,9 @@ def check(ctx, urls, config_file, baseline_file, fail_on, ignore_rules, max_new,
     Exit codes: 0 nothing new at or above --fail-on; 1 new issues at or above
     it; 2 usage or configuration error; 3 the audit could not run.
     """
-    from gate import formats
-    from gate.baseline import Baseline, load_baseline
-    from gate.verdict import Policy, decide
+    from a11y_audit.gate import formats
+    from a11y_audit.gate.baseline import Baseline, load_baseline
+    from a11y_audit.gate.verdict import Policy, decide
 
     config = _load(config_file, urls, db, no_crawl, flags)
     baseline = load_baseline(baseline_file) if baseline_file else Baseline()
@@ -164,9 +164,9 @@ def update(ctx, urls, config_file, baseline_file, run_id, no_crawl, db, **flags)
     Entries that still match keep their reason, owner and expiry; fixed ones
     are dropped; new ones are added.
     """
-    from audits.grouping import group_findings
-    from gate.baseline import dump_baseline, load_baseline, update_baseline
-    from store import StoreReader, require_store
+    from a11y_audit.audits.grouping import group_findings
+    from a11y_audit.gate.baseline import dump_baseline, load_baseline, update_baseline
+    from a11y_audit.store import StoreReader, require_store
 
     old = load_baseline(baseline_file)
     if run_id is not None:
@@ -195,9 +195,9 @@ def update(ctx, urls, config_file, baseline_file, run_id, no_crawl, db, **flags)
 @guard
 def diff(runs, db, json_file) -> None:
     """New / fixed / unchanged grouped issues between two stored runs."""
-    from audits.grouping import compare_groups, group_findings
-    from gate.formats import dump_json
-    from store import StoreReader, require_store
+    from a11y_audit.audits.grouping import compare_groups, group_findings
+    from a11y_audit.gate.formats import dump_json
+    from a11y_audit.store import StoreReader, require_store
 
     if len(runs) != 2:
         raise ConfigError("command line: --run must be given exactly twice (--run A --run B)")

@@ -1,18 +1,19 @@
 """The ``a11y-audit`` command: crawl, report, export, demo (and, from
-:mod:`crawler.cli_gate`, check, baseline and diff). Exit codes are listed in
-:mod:`crawler.cli_common`."""
+:mod:`cli.gate`, check, baseline and diff). Exit codes are listed in
+:mod:`cli.common`."""
 
 from __future__ import annotations
 
 import sys
+from importlib import resources
 from pathlib import Path
 from typing import Any, Optional
 
 import click
 
-from config import ConfigError, StoreError, load_config
-from config.defaults import TOOL_VERSION
-from crawler.cli_common import (
+from a11y_audit.config import ConfigError, StoreError, load_config
+from a11y_audit.config.defaults import TOOL_VERSION
+from a11y_audit.cli.common import (
     DEFAULT_DB,
     EXIT_CANNOT_RUN,
     EXIT_PAGES_FAILED,
@@ -53,7 +54,7 @@ def crawl(ctx: click.Context, config_file: Path, db: Optional[str], resume: bool
 
 
 def _run(config, log_level: str, resume: bool = False, **shared: Any) -> int:
-    from crawler.runner import run_crawl
+    from a11y_audit.crawler.runner import run_crawl
 
     summary = run_crawl(config, log_level=log_level, resume=resume, **shared)
     click.echo(
@@ -86,8 +87,8 @@ def _run(config, log_level: str, resume: bool = False, **shared: Any) -> int:
 @guard
 def report(db: str, out_dir: Path, run_id: Optional[int], lang: str = "en") -> None:
     """Write HTML reports from the store (never crawls)."""
-    from reports.html import write_reports
-    from store import StoreReader, require_store
+    from a11y_audit.reports.html import write_reports
+    from a11y_audit.store import StoreReader, require_store
 
     reader = StoreReader(require_store(db))
     results = reader.load(reader.selection(run_id))
@@ -107,9 +108,9 @@ def report(db: str, out_dir: Path, run_id: Optional[int], lang: str = "en") -> N
 @guard
 def export(db: str, fmt: str, out_file: Path, run_id: Optional[int]) -> None:
     """Export stored results as JSON (everything), CSV (findings) or EARL (JSON-LD)."""
-    from reports.earl import write_earl
-    from reports.exports import write_csv, write_json
-    from store import StoreReader, require_store
+    from a11y_audit.reports.earl import write_earl
+    from a11y_audit.reports.exports import write_csv, write_json
+    from a11y_audit.store import StoreReader, require_store
 
     reader = StoreReader(require_store(db))
     results = reader.load(reader.selection(run_id))
@@ -124,21 +125,21 @@ def export(db: str, fmt: str, out_file: Path, run_id: Optional[int]) -> None:
 @guard
 def demo(ctx: click.Context, out_dir: Path, db: Optional[str]) -> None:
     """Serve the bundled demo sites on 127.0.0.1, crawl them and write the reports."""
-    from config import config_from_data
-    from demo.server import start_demo_sites
+    from a11y_audit.config import config_from_data
+    from a11y_audit.demo.server import start_demo_sites
     import yaml
 
     out_dir.mkdir(parents=True, exist_ok=True)
     db = db or f"sqlite:///{(out_dir / 'a11y-audit.db').resolve()}"
     servers = start_demo_sites()
-    demo_file = Path(__file__).resolve().parent.parent / "config" / "demo.yaml"
+    demo_file = resources.files("a11y_audit.config").joinpath("demo.yaml")
     data = yaml.safe_load(demo_file.read_text(encoding="utf-8"))
     for org in data["organisations"]:
         org["sites"][0]["url"] = servers[org["id"]].origin + "/"
     config = config_from_data(data, source=str(demo_file), overrides={"db": db})
     click.echo("Serving the demo sites: " + ", ".join(s.origin for s in servers.values()))
     try:
-        from crawler.runner import run_crawl
+        from a11y_audit.crawler.runner import run_crawl
 
         summary = run_crawl(config, log_level=ctx.obj["log_level"])
     finally:
@@ -148,13 +149,11 @@ def demo(ctx: click.Context, out_dir: Path, db: Optional[str]) -> None:
     ctx.invoke(report, db=db, out_dir=out_dir, run_id=summary.run_id)
 
 
-from crawler.cli_gate import baseline, check, diff  # noqa: E402 - registers the CI commands
-from crawler.cli_run import run  # noqa: E402 - registers the shared-run commands
+from a11y_audit.cli.gate import baseline, check, diff  # noqa: E402 - registers the CI commands
+from a11y_audit.cli.shared_run import run  # noqa: E402 - registers the shared-run commands
 
 main.add_command(run)
 main.add_command(check)
 main.add_command(baseline)
 main.add_command(diff)
 
-if __name__ == "__main__":
-    main()

@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 import click
 
-from config import ConfigError, ReportError, StoreError
+from a11y_audit.config import ConfigError, ReportError, StoreError
 
 EXIT_OK, EXIT_PAGES_FAILED, EXIT_USAGE, EXIT_CANNOT_RUN = 0, 1, 2, 3
 
@@ -33,7 +33,7 @@ def guard(func: Callable[..., Any]) -> Callable[..., Any]:
     """Map the tool's exceptions to one-line messages and exit codes."""
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from crawler.runner import CrawlStartError
+        from a11y_audit.crawler.runner import CrawlStartError
 
         try:
             return func(*args, **kwargs)
