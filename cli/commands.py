@@ -151,9 +151,11 @@ def demo(ctx: click.Context, out_dir: Path, db: Optional[str]) -> None:
 
 from a11y_audit.cli.gate import baseline, check, diff  # noqa: E402 - registers the CI commands
 from a11y_audit.cli.shared_run import run  # noqa: E402 - registers the shared-run commands
+from a11y_audit.cli.engines import engines  # noqa: E402 - registers the npm tool commands
 
 main.add_command(run)
 main.add_command(check)
 main.add_command(baseline)
 main.add_command(diff)
+main.add_command(engines)
 

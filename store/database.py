@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import create_engine, event, inspect, select, update
+from sqlalchemy import create_engine, event, inspect, select, text, update
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -107,11 +107,36 @@ def _schema_version(engine: Engine) -> str:
 
 
 def _upgrade(engine: Engine) -> str:
-    """Record the current version: the tables it adds were just created. Two crawls that
-    upgrade at once write the same value."""
+    """Add the columns an older store lacks (its missing tables were just created), then
+    record the current version. Two crawls that upgrade at once add the same columns
+    (the loser's "already exists" is ignored) and write the same value."""
+    _add_missing_columns(engine)
     with engine.begin() as conn:
         conn.execute(update(Meta).where(Meta.key == "schema_version").values(value=str(SCHEMA_VERSION)))
     return str(SCHEMA_VERSION)
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """ALTER TABLE … ADD COLUMN for every column of our tables the database lacks.
+    New columns are nullable (store/schema.py), so existing rows read as "not recorded"."""
+    with engine.connect() as conn:
+        existing = {table: {c["name"] for c in inspect(conn).get_columns(table)}
+                    for table in Base.metadata.tables if inspect(conn).has_table(table)}
+    for table in Base.metadata.sorted_tables:
+        for column in table.columns:
+            if table.name not in existing or column.name in existing[table.name]:
+                continue
+            kind = column.type.compile(dialect=engine.dialect)
+            default = ""
+            if column.server_default is not None:
+                default = f" DEFAULT {column.server_default.arg}"
+            ddl = f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}{default}'
+            try:
+                with engine.begin() as conn:
+                    conn.execute(text(ddl))
+            except (OperationalError, ProgrammingError) as exc:
+                if "duplicate column" not in str(exc.orig) and "already exists" not in str(exc.orig):
+                    raise
 
 
 def _create_tables(engine: Engine, attempts: int = 5) -> None:

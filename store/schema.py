@@ -7,8 +7,10 @@ runs ─┬─ run_sites ─┬─ pages ─┬─ findings
       └─ organisations (by id, shared across runs)
 
 Schema versions: 1, the first; 2 adds ``screenshots``; 3 adds ``site_samples``. A store
-of an older version is upgraded in place when a crawl opens it: the tables are created,
-nothing else changes.
+of an older version is upgraded in place when a crawl opens it: missing tables are
+created and missing columns added (store/database.py), nothing else changes. So a new
+version may only add tables and columns; a new column must be nullable (or have a
+server default), and readers take NULL as "not recorded by the run that stored it".
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, LargeBinary, 
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 SCHEMA_VERSION = 3
-#: Older versions a crawl upgrades by creating the tables they lack (nothing else differs).
-ADDITIVE_UPGRADES_FROM = (1, 2)
+#: Older versions a crawl upgrades by creating the tables and columns they lack.
+ADDITIVE_UPGRADES_FROM = tuple(range(1, SCHEMA_VERSION))
 
 
 class Base(DeclarativeBase):

@@ -36,7 +36,13 @@ sys.meta_path.insert(0, _NamespaceOnly())
 from a11y_audit.demo.server import SiteServer, redirect, status  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# The npm-distributed engines that ./bootstrap.sh installs into .tools/engines (the
+# crawls in subprocesses inherit this too).
+if not os.environ.get("A11Y_AUDIT_ENGINES_DIR") and (ROOT / ".tools" / "engines").is_dir():
+    os.environ["A11Y_AUDIT_ENGINES_DIR"] = str(ROOT / ".tools" / "engines")
 
 
 def run_cli(*args: str, cwd: Path | None = None, timeout: float = 240) -> subprocess.CompletedProcess:

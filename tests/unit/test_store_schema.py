@@ -102,3 +102,17 @@ def test_screenshots_stored_once_per_site_and_fingerprint(tmp_path):
         "logo": shot("logo", home, b"first"),
         "label": shot("label", home, b"\x00\xffbinary"),
     }
+
+
+def test_an_older_store_gets_the_columns_it_lacks(tmp_path):
+    path = tmp_path / "old.db"
+    url = f"sqlite:///{path}"
+    ensure_schema(url)
+    with sqlite3.connect(path) as conn:  # a store from before a column was added
+        conn.execute("alter table findings drop column help_url")
+        conn.execute("update store_meta set value = '2'")
+    ensure_schema(url)
+    with sqlite3.connect(path) as conn:
+        assert "help_url" in [row[1] for row in conn.execute("pragma table_info(findings)")]
+        assert conn.execute("select value from store_meta").fetchall() == [(str(SCHEMA_VERSION),)]
+    asyncio.run(_store(url, [[]]))  # and it takes new results
