@@ -27,30 +27,44 @@ from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 import pytest
 
-from a11y_audit.pytest_plugin.options import add_options
+from a11y_audit.pytest_plugin.options import add_options, any_given
 
 if TYPE_CHECKING:
     from a11y_audit.pytest_plugin.fixture import A11y
+    from a11y_audit.pytest_plugin.options import Settings
     from a11y_audit.pytest_plugin.recorder import Recorder
 
 _RECORDER = pytest.StashKey["Optional[Recorder]"]()
+_SETTINGS = pytest.StashKey["Settings"]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Check the settings at once when any is given (a mistake is then a usage error
+    before the first test); with none given there is nothing to check, and nothing is loaded."""
+    if any_given(config):
+        config.stash[_SETTINGS] = _resolve(config)
+
+
+def _resolve(config: pytest.Config) -> "Settings":
+    from a11y_audit.pytest_plugin.options import SettingsError, resolve
+
+    try:
+        return resolve(config)
+    except SettingsError as exc:
+        raise pytest.UsageError(f"a11y: {exc}") from None
+
+
 def _recorder(config: pytest.Config) -> "Recorder":
-    """The session's recorder, made (and the settings checked) at the first use of the fixture."""
+    """The session's recorder, made at the first use of the fixture."""
     recorder = config.stash.get(_RECORDER, None)
     if recorder is None:
-        from a11y_audit.pytest_plugin.options import SettingsError, resolve
         from a11y_audit.pytest_plugin.recorder import Recorder
 
-        try:
-            settings = resolve(config)
-        except SettingsError as exc:
-            raise pytest.UsageError(f"a11y: {exc}") from None
+        settings = config.stash.get(_SETTINGS, None) or _resolve(config)
         recorder = config.stash[_RECORDER] = Recorder(settings)
     return recorder
 

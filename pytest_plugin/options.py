@@ -12,8 +12,9 @@ Relative paths: on the command line, from the folder pytest was started in;
 in the ini file, from the ini file's folder; in a test's code (``baseline=…``),
 from pytest's rootdir. A relative ``sqlite:///`` URL follows the same rules.
 
-Registering the options costs nothing; they are read and checked only when a
-test first uses the ``a11y`` fixture.
+Registering the options costs nothing. Settings that are given are checked when
+pytest starts (a mistake is a usage error naming the option); otherwise nothing
+is read or loaded until a test first uses the ``a11y`` fixture.
 """
 
 from __future__ import annotations
@@ -68,6 +69,16 @@ def add_options(parser: pytest.Parser) -> None:
             flag = "--a11y-ignore-rule"
         group.addoption(flag, dest=f"a11y_{name}", help=help_text, **kwargs)
         parser.addini(f"a11y_{name}", help=help_text, type=ini_type)  # type: ignore[arg-type]
+
+
+def any_given(config: pytest.Config) -> bool:
+    """Is any of the plugin's options or ini keys set?"""
+    for name in OPTIONS:
+        if config.getoption(f"a11y_{name}") not in (None, []):
+            return True
+        if config.getini(f"a11y_{name}") not in ("", [], None, False):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
