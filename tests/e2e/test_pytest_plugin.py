@@ -206,3 +206,117 @@ def test_playwright_pages_pass_or_fail_with_the_issues_and_the_session_is_a_stor
     issues = json.loads(verdict.read_text())["issues"]
     assert sorted((i["rule"], i["status"]) for i in issues) == [("html-xml-lang-mismatch", "accepted"),
                                                                 ("label", "accepted")]
+
+
+@pytest.fixture(scope="module")
+def cli_baseline(shop, tmp_path_factory) -> Path:
+    """The shop's issues accepted by `a11y-audit baseline update` (a Playwright crawl of two pages)."""
+    folder = tmp_path_factory.mktemp("cli-baseline")
+    path = folder / "a11y-baseline.json"
+    proc = run_cli("baseline", "update", "--no-crawl", "--baseline", str(path), "--db", f"sqlite:///{folder / 'cli.db'}",
+                   f"{shop.origin}/checkout.html", f"{shop.origin}/stores.html")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    rules = sorted(entry["rule"] for entry in json.loads(path.read_text())["entries"])
+    assert rules == ["html-xml-lang-mismatch", "label"]
+    return path
+
+
+BASELINE_TESTS = '''
+def test_checkout_accepted(page, a11y, origin):
+    page.goto(origin + "/checkout.html")
+    verdict = a11y.assert_no_new_issues(page)
+    assert [(c.group.rule, c.status) for c in verdict.issues] == [("label", "accepted")]
+
+
+def test_checkout_with_a_new_issue(page, a11y, origin):
+    page.goto(origin + "/checkout.html")
+    # Next to the accepted promo field, a release adds a cart button that is only an icon.
+    page.locator("form").evaluate(
+        'form => form.insertAdjacentHTML("beforeend", `<button type="button" class="icon-cart"></button>`)')
+    a11y.assert_no_new_issues(page)
+
+
+def test_checkout_rule_ignored(page, a11y, origin):
+    page.goto(origin + "/checkout.html")
+    a11y.assert_no_new_issues(page, baseline="no-such-baseline.json", ignore_rules=["label"])
+
+
+def test_stores_accepted_until_it_expired(page, a11y, origin):
+    page.goto(origin + "/stores.html")
+    assert a11y.check(page, fail_on="moderate").passed  # a11y-baseline.json accepts it
+    a11y.assert_no_new_issues(page, fail_on="moderate", baseline="expired-baseline.json")
+'''
+
+
+def test_playwright_baseline_accepts_known_issues_and_fails_on_new_or_expired_ones(suite, shop, cli_baseline):
+    (suite.path / "a11y-baseline.json").write_bytes(cli_baseline.read_bytes())
+    data = json.loads(cli_baseline.read_text())
+    for entry in data["entries"]:
+        if entry["rule"] == "html-xml-lang-mismatch":
+            entry["expires"] = "2025-06-30"
+    (suite.path / "expired-baseline.json").write_text(json.dumps(data))
+    # axe alone (it finds both issues): the ini keys of a project that keeps its tests quick.
+    suite.makeini(INI + "a11y_baseline = a11y-baseline.json\na11y_db = none\na11y_engines = axe\n")
+    suite.makepyfile(test_shop=BASELINE_TESTS)
+    result = run_suite(suite)
+    result.assert_outcomes(passed=2, failed=2)
+    failed = failures(suite)
+    assert set(failed) == {"test_checkout_with_a_new_issue[chromium]", "test_stores_accepted_until_it_expired[chromium]"}
+
+    new = failed["test_checkout_with_a_new_issue[chromium]"].splitlines()
+    assert new[:4] == [
+        f"a11y_audit.pytest_plugin.fixture.A11yAssertionError: a11y: 1 new accessibility issue at or above 'serious' "
+        f"on {shop.origin}/checkout.html",
+        f"(WCAG 2.2 AA; baseline {suite.path / 'a11y-baseline.json'}: 1 accepted)",
+        "",
+        "1. [critical] button-name: Buttons must have discernible text (WCAG 4.1.2)",
+    ]
+    assert new[4:6] == ["   element: .icon-cart", '            <button type="button" class="icon-cart"></button>']
+    assert not any(line.startswith("2. ") or "sc-bdVaJa" in line for line in new)  # the accepted one is not listed
+
+    expired = failed["test_stores_accepted_until_it_expired[chromium]"].splitlines()
+    assert expired[3].startswith("1. [moderate] html-xml-lang-mismatch:")
+    assert "   note:    its baseline entry expired on 2025-06-30" in expired
+    result.stdout.fnmatch_lines(["*= a11y-audit =*", "5 page(s) audited; nothing stored (--a11y-db none)"])
+    assert not (suite.path / "a11y-audit.db").exists()
+
+
+SELENIUM_TESTS = '''
+def test_home(driver, a11y, origin):
+    driver.get(origin + "/")
+    a11y.assert_no_new_issues(driver)
+
+
+def test_checkout_accepted(driver, a11y, origin):
+    driver.get(origin + "/checkout.html")
+    verdict = a11y.assert_no_new_issues(driver, baseline="a11y-baseline.json")
+    assert [(c.group.rule, c.status) for c in verdict.issues] == [("label", "accepted")]
+
+
+def test_checkout_without_baseline(driver, a11y, origin):
+    driver.get(origin + "/checkout.html")
+    a11y.assert_no_new_issues(driver)
+'''
+
+
+def test_selenium_driver_is_audited_the_same_way(suite, shop, cli_baseline, tmp_path):
+    if not os.path.exists(CHROMEDRIVER):
+        if IN_CI:
+            raise AssertionError(f"{CHROMEDRIVER} must be installed in CI")
+        pytest.skip(f"{CHROMEDRIVER} is not installed")
+    (suite.path / "a11y-baseline.json").write_bytes(cli_baseline.read_bytes())
+    db_path = tmp_path / "selenium.db"
+    suite.makepyfile(test_shop=SELENIUM_TESTS)
+    result = run_suite(suite, "--a11y-db", f"sqlite:///{db_path}")
+    result.assert_outcomes(passed=2, failed=1)
+    failed = failures(suite)
+    [(fingerprint,)] = stored(db_path, "select distinct fingerprint from findings where rule = 'label'")
+    # The fingerprint the Playwright crawl put in the baseline: the same element, the same issue.
+    assert fingerprint in {e["fingerprint"] for e in json.loads(cli_baseline.read_text())["entries"]}
+    message = failed["test_checkout_without_baseline"].splitlines()
+    assert message[3] == "1. [critical] label: Form elements must have labels (WCAG 4.1.2)"
+    assert f"   engine:  axe; fingerprint {fingerprint}" in message
+    [(browser,)] = stored(db_path, "select browser from runs")
+    assert json.loads(browser)["driver"] == "selenium (pytest)"
+    assert sorted(url for url, in stored(db_path, "select url from pages")) == [
+        f"{shop.origin}/", f"{shop.origin}/checkout.html", f"{shop.origin}/checkout.html#a11y-state-2"]
