@@ -15,6 +15,7 @@ import json
 import os
 import re
 import sqlite3
+import textwrap
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -95,8 +96,8 @@ def failures(pytester) -> dict[str, str]:
     for case in root.iter("testcase"):
         failure = case.find("failure")
         if failure is not None:
-            lines = [line[8:] for line in (failure.text or "").splitlines() if line.startswith("E ")]
-            found[case.get("name")] = "\n".join(lines).strip()
+            lines = [line[1:] for line in (failure.text or "").splitlines() if line.startswith("E ") or line == "E"]
+            found[case.get("name")] = textwrap.dedent("\n".join(lines)).strip()
     return found
 
 
@@ -320,3 +321,59 @@ def test_selenium_driver_is_audited_the_same_way(suite, shop, cli_baseline, tmp_
     assert json.loads(browser)["driver"] == "selenium (pytest)"
     assert sorted(url for url, in stored(db_path, "select url from pages")) == [
         f"{shop.origin}/", f"{shop.origin}/checkout.html", f"{shop.origin}/checkout.html#a11y-state-2"]
+
+
+ASYNC_TESTS = '''
+import asyncio
+
+import pytest
+from playwright.async_api import async_playwright
+
+from a11y_audit.crawler.browser import find_chromium
+
+
+def audited(origin, path, **kwargs):
+    """An async test's body (as pytest-playwright-asyncio would run it), on a loop of its own."""
+    async def main(a11y):
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=find_chromium())
+            page = await browser.new_page()
+            await page.goto(origin + path)
+            try:
+                return await a11y.assert_no_new_issues_async(page, engines=["axe"], **kwargs)
+            finally:
+                await browser.close()
+    return main
+
+
+def test_home_async(a11y, origin):
+    asyncio.run(audited(origin, "/")(a11y))
+
+
+def test_checkout_async(a11y, origin):
+    asyncio.run(audited(origin, "/checkout.html")(a11y))
+
+
+def test_a_sync_call_on_an_async_page_says_what_to_use(a11y, origin):
+    async def main():
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=find_chromium())
+            page = await browser.new_page()
+            with pytest.raises(TypeError, match="await a11y.assert_no_new_issues_async"):
+                a11y.assert_no_new_issues(page)
+            await browser.close()
+    asyncio.run(main())
+'''
+
+
+def test_playwright_async_pages_are_audited_on_the_tests_own_loop(suite, shop, tmp_path):
+    db_path = tmp_path / "async.db"
+    suite.makepyfile(test_shop=ASYNC_TESTS)
+    result = run_suite(suite, "--a11y-db", f"sqlite:///{db_path}")
+    result.assert_outcomes(passed=2, failed=1)
+    message = failures(suite)["test_checkout_async"].splitlines()
+    assert message[0].endswith(f"1 new accessibility issue at or above 'serious' on {shop.origin}/checkout.html")
+    assert message[3] == "1. [critical] label: Form elements must have labels (WCAG 4.1.2)"
+    assert sorted(stored(db_path, "select url, engines like '%axe%' from pages")) == [
+        (f"{shop.origin}/", 1), (f"{shop.origin}/checkout.html", 1)]
+    assert stored(db_path, "select status from runs") == [("finished",)]
