@@ -11,8 +11,20 @@ top-level folders (``setuptools`` maps them, see ``pyproject.toml``)::
     a11y_audit.crawler   discovery, rendering, auditing (all of the above)
     a11y_audit.cli       the ``a11y-audit`` command     (everything)
     a11y_audit.demo      the bundled demo sites
+    a11y_audit.pytest_plugin  the ``a11y`` fixture     (all but cli)
+
+Importing this package imports nothing else: pytest loads the plugin in every
+test run of an environment that has a11y-audit installed, and must not pay for it.
 """
 
-from a11y_audit.config.defaults import TOOL_VERSION as __version__
+from typing import Any
 
 __all__ = ["__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from a11y_audit.config.defaults import TOOL_VERSION
+
+        return TOOL_VERSION
+    raise AttributeError(f"module 'a11y_audit' has no attribute {name!r}")

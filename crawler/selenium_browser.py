@@ -163,12 +163,17 @@ def _quit(driver) -> None:
 
 
 class SeleniumSession(PageSession):
-    """A WebDriver session as engines see it; every call runs in the pool's threads."""
+    """A WebDriver session as engines see it; every call runs in the pool's threads.
 
-    def __init__(self, driver, pool: DriverPool) -> None:
+    *pool* is anything with the :meth:`DriverPool.call` coroutine (the pytest plugin
+    passes one that runs the calls on the test's thread); *url* is the page the
+    driver shows already, if it is not to :meth:`load` one.
+    """
+
+    def __init__(self, driver, pool: DriverPool, url: str = "") -> None:
         self.driver = driver
         self.pool = pool
-        self._url = ""
+        self._url = url
 
     @property
     def url(self) -> str:

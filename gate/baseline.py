@@ -104,8 +104,10 @@ def escape_pattern(text: str) -> str:
 
 
 def page_pattern(urls: list[str]) -> str:
-    """One page: its path. Several: the folder they share, followed by ``*``."""
-    paths = sorted(page_path(u) for u in urls)
+    """One page: its path. Several: the folder they share, followed by ``*``. (URLs that differ
+    only in their fragment are one page: a pytest session stores a second state of a page as
+    ``…#a11y-state-2``.)"""
+    paths = sorted({page_path(u) for u in urls})
     if len(paths) == 1:
         return escape_pattern(paths[0])
     prefix = os.path.commonprefix(paths)

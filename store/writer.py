@@ -68,6 +68,23 @@ class RunWriter:
                     self.site_ids[(org_id, url)] = site.scalar_one()
         return self.run_id
 
+    async def add_site(self, org_id: str, org_name: str, url: str, settings: dict[str, Any]) -> int:
+        """Add a site (and its organisation, if new) to the running run; return the site id.
+
+        For runs whose sites are only known as they go, such as a pytest session
+        (a11y_audit.pytest_plugin). A site already in the run is returned as it is.
+        """
+        if (org_id, url) in self.site_ids:
+            return self.site_ids[(org_id, url)]
+        async with self.engine.begin() as conn:
+            await conn.execute(self._insert_ignore(Organisation).values(id=org_id, name=org_name))
+            site = await conn.execute(
+                insert(RunSite).values(run_id=self.run_id, organisation_id=org_id, url=url, settings=settings)
+                .returning(RunSite.id)
+            )
+            self.site_ids[(org_id, url)] = site.scalar_one()
+        return self.site_ids[(org_id, url)]
+
     async def attach(self, run_id: int) -> None:
         """Continue writing an existing (interrupted) run."""
         self.run_id = run_id

@@ -23,7 +23,7 @@ class _NamespaceOnly(importlib.abc.MetaPathFinder):
     ``tests`` and ``bench``), so ``import reports`` would find the bare folder and hide
     a missing ``a11y_audit.`` prefix that breaks the installed package: refuse it."""
 
-    PARTS = frozenset({"config", "audits", "store", "reports", "gate", "crawler", "cli", "demo"})
+    PARTS = frozenset({"config", "audits", "store", "reports", "gate", "crawler", "cli", "demo", "pytest_plugin"})
 
     def find_spec(self, name, path=None, target=None):
         if name in self.PARTS:

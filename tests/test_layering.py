@@ -1,4 +1,4 @@
-"""Dependencies point one way: config ← audits ← store ← reports, gate ← crawler ← cli.
+"""Dependencies point one way: config ← audits ← store ← reports, gate ← crawler ← cli and pytest_plugin.
 
 Every part is imported under the one namespace ``a11y_audit``; only the crawler
 (and the command line and pytest plugin above it) may import a browser or
@@ -15,7 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 NAMESPACE = "a11y_audit"
 #: The repository's top-level folders that are installed as a11y_audit.<name>.
-PARTS = {"config", "audits", "store", "reports", "gate", "crawler", "cli", "demo"}
+PARTS = {"config", "audits", "store", "reports", "gate", "crawler", "cli", "demo", "pytest_plugin"}
 ALLOWED = {
     "config": set(),
     "audits": {"config"},
@@ -24,14 +24,15 @@ ALLOWED = {
     "gate": {"config", "audits", "store"},
     "demo": set(),
     "crawler": {"config", "audits", "store", "reports", "gate", "demo"},
-    "cli": PARTS - {"cli"},
-    # The namespace package itself: its version and the pytest plugin, which drives
-    # the same layers as the command line.
+    "cli": PARTS - {"cli", "pytest_plugin"},
+    # The pytest plugin: a top layer beside the command line, driving the same layers.
+    "pytest_plugin": PARTS - {"cli", "pytest_plugin"},
+    # The namespace package itself: its version, and ``python -m a11y_audit`` (the command line).
     NAMESPACE: PARTS,
 }
 BROWSER_LIBRARIES = {"scrapy", "scrapy_playwright", "playwright", "selenium", "axe_selenium_python", "twisted",
                      "scrapy_redis", "redis"}
-MAY_USE_BROWSERS = {"crawler", "cli", NAMESPACE}
+MAY_USE_BROWSERS = {"crawler", "cli", "pytest_plugin", NAMESPACE}
 #: Code that imports the installed package: it must use the namespace too.
 CONSUMERS = ("tests", "bench")
 

@@ -63,6 +63,13 @@ def test_page_pattern_of_several_pages_is_common_prefix_and_star():
     assert page_pattern(list(reversed(urls))) == "/products/*"
 
 
+def test_page_pattern_of_one_page_in_two_states_is_its_path():
+    # A pytest session stores a page audited twice as ...#a11y-state-2: still one page.
+    urls = ["http://127.0.0.1:8000/stores.html", "http://127.0.0.1:8000/stores.html#a11y-state-2"]
+
+    assert page_pattern(urls) == "/stores.html"
+
+
 def test_page_pattern_of_unrelated_pages_is_root_star():
     assert page_pattern(["https://shop.example/about", "https://shop.example/contact"]) == "/*"
 
